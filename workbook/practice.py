@@ -1,0 +1,52 @@
+"""The practice folder (DESIGN.md section 4): ``practice.db`` and ``workbooks/<client>/``."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .files import private_dir, remove_tree, touch_private
+from .store import Store, sqlite_url
+
+DEFAULT_PRACTICE = Path("practice")
+DB_FILE = "practice.db"
+
+
+@dataclass(frozen=True)
+class Practice:
+    """Where a practice lives: its folder, and the database URL (its own SQLite by default)."""
+
+    path: Path
+    db_url: str | None = None
+
+    @classmethod
+    def locate(cls, path: str | Path | None = None, db_url: str | None = None) -> Practice:
+        """From options, else ``WORKBOOK_PRACTICE`` / ``WORKBOOK_DB``, else ``./practice``."""
+        path = path or os.environ.get("WORKBOOK_PRACTICE") or DEFAULT_PRACTICE
+        return cls(Path(path), db_url or os.environ.get("WORKBOOK_DB") or None)
+
+    @property
+    def db_path(self) -> Path:
+        return self.path / DB_FILE
+
+    @property
+    def url(self) -> str:
+        return self.db_url or sqlite_url(self.db_path)
+
+    @property
+    def embedded(self) -> bool:
+        return self.db_url is None
+
+    def workbooks(self, client_id: str) -> Path:
+        return self.path / "workbooks" / client_id
+
+    def open(self) -> Store:
+        """Open (creating if need be) the practice's store. The folder is 0700, the db 0600."""
+        private_dir(self.path)
+        if self.embedded:
+            touch_private(self.db_path)
+        return Store(self.url)
+
+    def remove_client_files(self, client_id: str) -> None:
+        remove_tree(self.workbooks(client_id))

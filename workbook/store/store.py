@@ -1,0 +1,236 @@
+"""The store: a practice's records in a database, every change one validated transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from ..errors import ClientExists, ClientNotFound, InvalidRecord, StoreError, WorkbookError
+from ..model import COLLECTIONS, Case, Plan, Record, parse, validate_case
+from . import cases
+from . import schema as s
+from .engine import IMMEDIATE, make_engine, upgrade
+
+
+class RecordNotFound(WorkbookError):
+    pass
+
+
+@dataclass(frozen=True)
+class ClientSummary:
+    id: str
+    name: str
+    started: date
+    stories: int
+    ideas: int
+    actions: int
+    checkins: int
+    last_checkin: date | None
+
+
+class Store:
+    """A practice's database. Use as a context manager, or call :meth:`close`.
+
+    Opening a database made by an older version upgrades its schema first (Alembic).
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        try:
+            upgrade(self.engine)
+        except DBAPIError as exc:
+            self.engine.dispose()
+            raise StoreError(f"cannot open the database {_redact(url)}: {_reason(exc)}") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """The one write path: a transaction that commits on success and rolls back on error."""
+        try:
+            with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
+                with conn.begin():
+                    yield conn
+        except IntegrityError as exc:
+            raise StoreError(f"the database refused the change: {_reason(exc)}") from None
+        except DBAPIError as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
+
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn, conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"database error: {_reason(exc)}") from None
+
+    # -- whole cases --------------------------------------------------------------------------
+
+    def client_ids(self) -> list[str]:
+        with self.reading() as conn:
+            return list(conn.execute(select(s.clients.c.id).order_by(s.clients.c.id)).scalars())
+
+    def has(self, client_id: str) -> bool:
+        with self.reading() as conn:
+            return cases.client_pk(conn, client_id) is not None
+
+    def load(self, client_id: str) -> Case:
+        with self.reading() as conn:
+            return cases.read_case(conn, _existing(conn, client_id))
+
+    def save(self, case: Case, *, replace: bool = False) -> None:
+        self.save_all([case], replace=replace)
+
+    def save_all(
+        self, new: Iterable[Case], *, replace: bool = False, sources: list[str] | None = None
+    ) -> None:
+        """Write whole cases in one transaction: all of them, or (on any error) none."""
+        new = list(new)
+        sources = sources or [None] * len(new)
+        seen: dict[str, str | None] = {}
+        for case, source in zip(new, sources, strict=True):
+            if case.client.id in seen:
+                raise ClientExists(case.client.id, source)
+            seen[case.client.id] = source
+        with self.transaction() as conn:
+            for case, source in zip(new, sources, strict=True):
+                pk = cases.client_pk(conn, case.client.id, lock=True)
+                if pk is not None and not replace:
+                    raise ClientExists(case.client.id, source)
+                cases.write_case(conn, validate_case(case.model_dump()), pk)
+
+    def delete(self, client_id: str) -> None:
+        with self.transaction() as conn:
+            pk = _existing(conn, client_id, lock=True)
+            cases.clear_children(conn, pk)
+            conn.execute(s.clients.delete().where(s.clients.c.pk == pk))
+
+    @contextmanager
+    def edit(self, client_id: str) -> Iterator[Case]:
+        """Change a client's case in place; on leaving the block it is validated and saved.
+
+        The case is read and written in one transaction that holds the write lock, so an edit
+        made meanwhile from another notebook is never overwritten.
+        """
+        with self.transaction() as conn:
+            pk = _existing(conn, client_id, lock=True)
+            case = cases.read_case(conn, pk)
+            yield case
+            try:
+                checked = validate_case(case.model_dump())
+            except InvalidRecord as exc:
+                raise exc.located(f"client {client_id!r}") from None
+            if checked.client.id != client_id:
+                raise WorkbookError("client.id: an edit cannot rename the client")
+            cases.write_case(conn, checked, pk)
+
+    # -- single records -----------------------------------------------------------------------
+
+    def add(self, client_id: str, kind: str, record: Record | dict[str, Any]) -> Record:
+        """Append a record (``kind`` is a case-file collection: stories, ideas, actions...)."""
+        item = parse(COLLECTIONS[_kind(kind)], _plain(record), kind)
+        with self.edit(client_id) as case:
+            _collection(case, kind).append(item)
+        return item
+
+    def update(
+        self, client_id: str, kind: str, key: str | int, record: Record | dict[str, Any]
+    ) -> Record:
+        """Replace the record with id ``key`` (or at index ``key``, for records without ids)."""
+        item = parse(COLLECTIONS[_kind(kind)], _plain(record), kind)
+        with self.edit(client_id) as case:
+            items = _collection(case, kind)
+            items[_index(items, kind, key, client_id)] = item
+        return item
+
+    def remove(self, client_id: str, kind: str, key: str | int) -> None:
+        with self.edit(client_id) as case:
+            items = _collection(case, kind)
+            del items[_index(items, kind, key, client_id)]
+
+    def summaries(self) -> list[ClientSummary]:
+        counted = {
+            name: select(t.c.client_pk, func.count().label("n"))
+            .group_by(t.c.client_pk)
+            .subquery(name)
+            for name, t in (("stories", s.stories), ("ideas", s.ideas), ("actions", s.actions))
+        }
+        last = (
+            select(s.checkins.c.client_pk, func.count().label("n"), func.max(s.checkins.c.date).label("last"))
+            .group_by(s.checkins.c.client_pk)
+            .subquery("checkins")
+        )
+        c = s.clients.c
+        query = select(
+            c.id,
+            c.name,
+            c.started,
+            *(func.coalesce(q.c.n, 0) for q in counted.values()),
+            func.coalesce(last.c.n, 0),
+            last.c.last,
+        ).select_from(s.clients)
+        for q in (*counted.values(), last):
+            query = query.outerjoin(q, q.c.client_pk == c.pk)
+        with self.reading() as conn:
+            return [ClientSummary(*row) for row in conn.execute(query.order_by(c.id))]
+
+
+def _existing(conn: Connection, client_id: str, *, lock: bool = False) -> int:
+    pk = cases.client_pk(conn, client_id, lock=lock)
+    if pk is None:
+        raise ClientNotFound(client_id)
+    return pk
+
+
+def _kind(kind: str) -> str:
+    if kind not in COLLECTIONS:
+        raise WorkbookError(f"{kind!r} is not a record type; use one of " + ", ".join(COLLECTIONS))
+    return kind
+
+
+def _plain(record: Record | dict[str, Any]) -> dict[str, Any]:
+    return record.model_dump() if isinstance(record, Record) else record
+
+
+def _collection(case: Case, kind: str) -> list[Any]:
+    if _kind(kind) == "actions":
+        if case.plan is None:
+            case.plan = Plan()
+        return case.plan.actions
+    return getattr(case, kind)
+
+
+def _index(items: list[Any], kind: str, key: str | int, client_id: str) -> int:
+    if isinstance(key, int):
+        if 0 <= key < len(items):
+            return key
+    else:
+        for i, item in enumerate(items):
+            if getattr(item, "id", None) == key:
+                return i
+    raise RecordNotFound(f"client {client_id!r} has no {kind} record {key!r}")
+
+
+def _reason(exc: DBAPIError) -> str:
+    return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+
+
+def _redact(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
