@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import StoreError
 from .files import private_dir, remove_tree, touch_private
 from .store import Store, sqlite_url
 
@@ -41,8 +42,16 @@ class Practice:
     def workbooks(self, client_id: str) -> Path:
         return self.path / "workbooks" / client_id
 
-    def open(self) -> Store:
-        """Open (creating if need be) the practice's store. The folder is 0700, the db 0600."""
+    def open(self, *, create: bool = True) -> Store:
+        """Open the practice's store, creating it unless ``create`` is false.
+
+        A new practice folder is mode 0700 and its database file 0600.
+        """
+        if self.embedded and not create and not self.db_path.exists():
+            raise StoreError(
+                f"no practice at {self.path} (no {DB_FILE} there); create one with "
+                "`workbook init`, or choose another with --practice"
+            )
         private_dir(self.path)
         if self.embedded:
             touch_private(self.db_path)

@@ -28,6 +28,14 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+def redact_url(url: str) -> str:
+    """The URL without its password, fit for messages."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return repr(url)
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; ``postgresql://`` means the psycopg (3) driver."""
     try:
@@ -41,7 +49,7 @@ def make_engine(url: str) -> Engine:
         return create_engine(parsed, pool_pre_ping=True)
     except (ArgumentError, NoSuchModuleError, ValueError) as exc:
         raise StoreError(
-            f"--db: {url!r} is not a database URL this tool can use ({exc}); "
+            f"--db: {redact_url(url)} is not a database URL this tool can use ({exc}); "
             "try postgresql+psycopg://user@host:5432/dbname"
         ) from None
 

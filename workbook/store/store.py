@@ -9,14 +9,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..errors import ClientExists, ClientNotFound, InvalidRecord, StoreError, WorkbookError
 from ..model import COLLECTIONS, Case, Plan, Record, parse, validate_case
 from . import cases
 from . import schema as s
-from .engine import IMMEDIATE, make_engine, upgrade
+from .engine import IMMEDIATE, make_engine, redact_url, upgrade
 
 
 class RecordNotFound(WorkbookError):
@@ -48,7 +48,7 @@ class Store:
             upgrade(self.engine)
         except DBAPIError as exc:
             self.engine.dispose()
-            raise StoreError(f"cannot open the database {_redact(url)}: {_reason(exc)}") from None
+            raise StoreError(f"cannot open the database {redact_url(url)}: {_reason(exc)}") from None
 
     def __enter__(self) -> Store:
         return self
@@ -230,7 +230,3 @@ def _index(items: list[Any], kind: str, key: str | int, client_id: str) -> int:
 
 def _reason(exc: DBAPIError) -> str:
     return str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-
-
-def _redact(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)

@@ -1,0 +1,34 @@
+# Two commands: `make demo` and `make test`. Both set up what they need and skip work already done.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test setup system lint clean
+
+demo: $(STAMP)
+	$(BIN)/workbook demo
+
+test: $(STAMP) system
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+
+# The virtual environment, with the package (editable) and its test extras.
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "make: Python 3.11 or newer is needed; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+# Debian packages the tests need (a PostgreSQL server): installed when missing, as root.
+system:
+	@scripts/system-packages
+
+lint: $(STAMP)
+	$(BIN)/ruff check workbook tests bench
+	$(BIN)/ruff format --check workbook tests bench
+
+clean:
+	rm -rf $(VENV) demo-practice .pytest_cache .hypothesis

@@ -1,0 +1,76 @@
+"""Fixtures, layered: database -> practice -> store -> client (Lana, the sample)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, select
+
+from tests.pgserver import PostgresServer, PostgresUnavailable
+from workbook.practice import Practice
+from workbook.sample import sample_case
+from workbook.store import Store
+
+_databases = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the session. Under CI=true, failing to start is a failure."""
+    try:
+        server = PostgresServer().start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL must run under CI but could not start: {exc}")
+        pytest.skip(f"no PostgreSQL server here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request) -> str | None:
+    """None for the practice's own SQLite file, or a fresh PostgreSQL database per test."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("pg_server").create_database(f"t{next(_databases)}")
+
+
+@pytest.fixture
+def practice(tmp_path: Path, db_url: str | None) -> Practice:
+    return Practice(tmp_path / "practice", db_url)
+
+
+@pytest.fixture
+def sqlite_practice(tmp_path: Path) -> Practice:
+    return Practice(tmp_path / "practice")
+
+
+@pytest.fixture
+def store(practice: Practice):
+    with practice.open() as opened:
+        yield opened
+
+
+@pytest.fixture
+def lana():
+    return sample_case()
+
+
+@pytest.fixture
+def lana_store(store: Store, lana):
+    store.save(lana)
+    return store
+
+
+def snapshot(store: Store) -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused change left the database as it was."""
+    meta = MetaData()
+    meta.reflect(store.engine)
+    with store.engine.connect() as conn:
+        return {
+            name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))
+            for name, table in sorted(meta.tables.items())
+        }

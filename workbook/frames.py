@@ -1,0 +1,176 @@
+"""pandas views of a case: one DataFrame per record type, and the first aggregations.
+
+Dates are ``datetime64``, ratings and rulers nullable integers (``Int64``), yes/no answers
+nullable booleans, enumerations categoricals with the contract's categories in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+import pandas as pd
+
+from .model import Case
+from .model.vocab import (
+    ACTION_STATUSES,
+    IDEA_SOURCES,
+    IDEA_STATUSES,
+    LIFE_ROLES,
+    OWNERS,
+    REFLECTION_MODELS,
+    SKILLS_FOR_SUCCESS,
+)
+from .store import Store
+
+DATE, INT, BOOL = "datetime64[ns]", "Int64", "boolean"
+CLOSED = ("done", "dropped")
+
+
+def _cat(values: tuple[str, ...]) -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(list(values), ordered=False)
+
+
+def _frame(rows: list[dict], columns: dict[str, object]) -> pd.DataFrame:
+    """A frame with exactly ``columns`` (name -> dtype, or None to leave it as pandas infers)."""
+    df = pd.DataFrame(rows, columns=list(columns))
+    for name, dtype in columns.items():
+        if dtype is not None:
+            df[name] = df[name].astype(dtype)
+    return df
+
+
+@dataclass(frozen=True)
+class Frames:
+    """A client's records as DataFrames, one per record type (long tables for lists)."""
+
+    client: pd.DataFrame
+    attempts: pd.DataFrame
+    stories: pd.DataFrame
+    story_skills: pd.DataFrame
+    ideas: pd.DataFrame
+    interviews: pd.DataFrame
+    actions: pd.DataFrame
+    checkins: pd.DataFrame
+    progress: pd.DataFrame
+    reflections: pd.DataFrame
+
+    def __iter__(self):
+        return ((f.name, getattr(self, f.name)) for f in fields(self))
+
+
+def case_frames(case: Case) -> Frames:
+    c = case.client
+    actions = case.plan.actions if case.plan else []
+    return Frames(
+        client=_frame(
+            [c.model_dump(exclude={"consent"}) | {
+                "consent_records": c.consent.records,
+                "consent_share_deidentified": c.consent.share_deidentified,
+                "plan_goal": case.plan.goal if case.plan else None,
+                "plan_target": case.plan.target if case.plan else None,
+                "permission_asked": case.permission.asked if case.permission else None,
+                "permission_granted": case.permission.granted if case.permission else None,
+            }],
+            {"id": None, "name": None, "started": DATE, "situation": None, "history": None,
+             "aspirations": None, "challenges": None, "goal": None, "consent_records": BOOL,
+             "consent_share_deidentified": BOOL, "plan_goal": None, "plan_target": DATE,
+             "permission_asked": DATE, "permission_granted": BOOL},
+        ),
+        attempts=_frame(
+            [a.model_dump() for a in case.attempts], {"date": DATE, "text": None, "outcome": None}
+        ),
+        stories=_frame(
+            [s.model_dump(exclude={"skills"}) for s in case.stories],
+            {"id": None, "title": None, "text": None, "felt_good": BOOL,
+             "life_role": _cat(LIFE_ROLES)},
+        ),
+        story_skills=_frame(
+            [{"story": s.id, "skill": k} for s in case.stories for k in s.skills],
+            {"story": None, "skill": None},
+        ),
+        ideas=_frame(
+            [i.model_dump() for i in case.ideas],
+            {"id": None, "text": None, "source": _cat(IDEA_SOURCES), "added": DATE, "fit": INT,
+             "interest": INT, "feasibility": INT, "status": _cat(IDEA_STATUSES)},
+        ),
+        interviews=_frame(
+            [v.model_dump() for v in case.interviews],
+            {"id": None, "date": DATE, "person": None, "role": None, "organisation": None,
+             "referred_by": None, "insights": None, "strengths": None, "ideas": None},
+        ),
+        actions=_frame(
+            [a.model_dump() for a in actions],
+            {"id": None, "text": None, "owner": _cat(OWNERS), "due": DATE,
+             "status": _cat(ACTION_STATUSES), "ideas": None, "skills": None},
+        ),
+        checkins=_frame(
+            [k.model_dump(exclude={"progress"}) for k in case.checkins],
+            {"date": DATE, "importance": INT, "confidence": INT, "buy_in": BOOL,
+             "understands_plan": BOOL, "supports": None, "notes": None},
+        ),
+        progress=_frame(
+            [{"date": k.date, "action": a, "score": v}
+             for k in case.checkins for a, v in k.progress.items()],
+            {"date": DATE, "action": None, "score": INT},
+        ),
+        reflections=_frame(
+            [{"date": r.date, "model": r.model, "stage": stage, "text": text}
+             for r in case.reflections for stage, text in r.entries.items()],
+            {"date": DATE, "model": _cat(REFLECTION_MODELS), "stage": None, "text": None},
+        ),
+    )
+
+
+def load_frames(store: Store, client_id: str) -> Frames:
+    """One call: a client's records from the store as DataFrames."""
+    return case_frames(store.load(client_id))
+
+
+# ------------------------------------------------------------------------------- aggregations
+
+
+def skills_ranked(frames: Frames) -> pd.DataFrame:
+    """Each skill with the number of stories that show it, most shown first, then by name."""
+    counts = (
+        frames.story_skills.drop_duplicates()
+        .groupby("skill", sort=False)["story"]
+        .agg(stories="count", story_ids=lambda s: ", ".join(s))
+        .reset_index()
+    )
+    counts["stories"] = counts["stories"].astype(INT)
+    counts["skills_for_success"] = counts["skill"].isin(SKILLS_FOR_SUCCESS)
+    return counts.sort_values(["stories", "skill"], ascending=[False, True], ignore_index=True)
+
+
+def idea_list(frames: Frames) -> pd.DataFrame:
+    """The combined list of ideas, in the order they were added, each with its source.
+
+    ``score`` adds fit, interest and feasibility (3 to 15); it is missing until all are rated.
+    """
+    ideas = frames.ideas.copy()
+    ideas["score"] = ideas[["fit", "interest", "feasibility"]].sum(axis=1, min_count=3)
+    ideas.loc[ideas[["fit", "interest", "feasibility"]].isna().any(axis=1), "score"] = pd.NA
+    ideas["score"] = ideas["score"].astype(INT)
+    return ideas[["id", "text", "source", "added", "fit", "interest", "feasibility", "score",
+                  "status"]]
+
+
+def plan_table(frames: Frames, as_of: date | None = None) -> pd.DataFrame:
+    """The plan's actions with ``overdue`` (due before ``as_of`` and not done or dropped)."""
+    as_of = pd.Timestamp(as_of or date.today())
+    plan = frames.actions.copy()
+    plan["ideas"] = plan["ideas"].map(", ".join)
+    plan["skills"] = plan["skills"].map(", ".join)
+    open_ = ~plan["status"].isin(CLOSED)
+    plan["overdue"] = (open_ & plan["due"].notna() & (plan["due"] < as_of)).astype(bool)
+    plan["days_overdue"] = (as_of - plan["due"]).dt.days.where(plan["overdue"]).astype(INT)
+    return plan
+
+
+def checkin_series(frames: Frames) -> pd.DataFrame:
+    """Check-ins by date: the two rulers, buy-in, understanding and days since the previous."""
+    series = frames.checkins.sort_values("date").set_index("date")
+    series = series[["importance", "confidence", "buy_in", "understands_plan"]].copy()
+    series["days_since_previous"] = series.index.to_series().diff().dt.days.astype(INT)
+    return series
