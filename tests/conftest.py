@@ -65,10 +65,15 @@ def lana_store(store: Store, lana):
     return store
 
 
+_reflected: dict[int, MetaData] = {}
+
+
 def snapshot(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a refused change left the database as it was."""
-    meta = MetaData()
-    meta.reflect(store.engine)
+    meta = _reflected.get(id(store))
+    if meta is None:
+        meta = _reflected[id(store)] = MetaData()
+        meta.reflect(store.engine)
     with store.engine.connect() as conn:
         return {
             name: sorted(tuple(map(repr, row)) for row in conn.execute(select(table)))

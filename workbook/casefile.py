@@ -81,20 +81,27 @@ def _decode(raw: bytes) -> str:
 
 def parse_yaml(text: str) -> tuple[Any, dict[int, dict[Any, int]]]:
     """Parse YAML text into plain data plus the line of every mapping value and list item."""
-    loader = _Loader(text)
+    loader = None
     try:
-        data = loader.get_single_data()
+        loader = _Loader(text)
+        return loader.get_single_data(), loader.lines
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         raise CaseFileError(f"{where}YAML syntax error: {exc.problem or exc.context}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise CaseFileError(
+            f"line {line}: holds the control character #x{exc.character:04x}, "
+            "which YAML does not allow"
+        ) from None
     except yaml.YAMLError as exc:
-        raise CaseFileError(f"YAML error: {exc}") from None
+        raise CaseFileError(f"YAML error: {' '.join(str(exc).split())}") from None
     except RecursionError:
         raise CaseFileError("the YAML is nested too deeply to be a case file") from None
     finally:
-        loader.dispose()
-    return data, loader.lines
+        if loader is not None:
+            loader.dispose()
 
 
 _STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -114,12 +121,14 @@ def _line_of(data: Any, lines: dict[int, dict[Any, int]], path: str) -> int | No
 
 
 def read_case(path: str | Path) -> Case:
-    """Read and validate one case file; every problem is a :class:`WorkbookError` naming the file."""
+    """Read and validate one case file; any problem is a :class:`WorkbookError` naming the file."""
     path = Path(path)
     name = str(path)
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise CaseFileError(f"{name}: is larger than {MAX_BYTES // 2**20} MB; is it a case file?")
+            raise CaseFileError(
+                f"{name}: is larger than {MAX_BYTES // 2**20} MB; is it a case file?"
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise CaseFileError(f"{name}: cannot be read ({exc.strerror})") from None

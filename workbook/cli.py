@@ -139,7 +139,9 @@ def import_(opts: _Options, files: tuple[Path, ...], replace: bool) -> None:
 @cli.command()
 @click.argument("client")
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
     help="File to write (mode 0600); default: standard output.",
 )
 @pass_options

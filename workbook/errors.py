@@ -17,7 +17,12 @@ class InvalidRecord(WorkbookError):
     """
 
     def __init__(
-        self, path: str, value: Any, message: str, source: str | None = None, line: int | None = None
+        self,
+        path: str,
+        value: Any,
+        message: str,
+        source: str | None = None,
+        line: int | None = None,
     ):
         self.path = path
         self.value = value

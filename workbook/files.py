@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -20,10 +21,8 @@ def private_dir(path: Path) -> Path:
 def touch_private(path: Path) -> Path:
     """Create an empty file with mode 0600 if it does not exist (before a library opens it)."""
     private_dir(path.parent)
-    try:
+    with contextlib.suppress(FileExistsError):
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))
-    except FileExistsError:
-        pass
     return path
 
 

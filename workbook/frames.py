@@ -64,26 +64,46 @@ def case_frames(case: Case) -> Frames:
     actions = case.plan.actions if case.plan else []
     return Frames(
         client=_frame(
-            [c.model_dump(exclude={"consent"}) | {
-                "consent_records": c.consent.records,
-                "consent_share_deidentified": c.consent.share_deidentified,
-                "plan_goal": case.plan.goal if case.plan else None,
-                "plan_target": case.plan.target if case.plan else None,
-                "permission_asked": case.permission.asked if case.permission else None,
-                "permission_granted": case.permission.granted if case.permission else None,
-            }],
-            {"id": None, "name": None, "started": DATE, "situation": None, "history": None,
-             "aspirations": None, "challenges": None, "goal": None, "consent_records": BOOL,
-             "consent_share_deidentified": BOOL, "plan_goal": None, "plan_target": DATE,
-             "permission_asked": DATE, "permission_granted": BOOL},
+            [
+                c.model_dump(exclude={"consent"})
+                | {
+                    "consent_records": c.consent.records,
+                    "consent_share_deidentified": c.consent.share_deidentified,
+                    "plan_goal": case.plan.goal if case.plan else None,
+                    "plan_target": case.plan.target if case.plan else None,
+                    "permission_asked": case.permission.asked if case.permission else None,
+                    "permission_granted": case.permission.granted if case.permission else None,
+                }
+            ],
+            {
+                "id": None,
+                "name": None,
+                "started": DATE,
+                "situation": None,
+                "history": None,
+                "aspirations": None,
+                "challenges": None,
+                "goal": None,
+                "consent_records": BOOL,
+                "consent_share_deidentified": BOOL,
+                "plan_goal": None,
+                "plan_target": DATE,
+                "permission_asked": DATE,
+                "permission_granted": BOOL,
+            },
         ),
         attempts=_frame(
             [a.model_dump() for a in case.attempts], {"date": DATE, "text": None, "outcome": None}
         ),
         stories=_frame(
             [s.model_dump(exclude={"skills"}) for s in case.stories],
-            {"id": None, "title": None, "text": None, "felt_good": BOOL,
-             "life_role": _cat(LIFE_ROLES)},
+            {
+                "id": None,
+                "title": None,
+                "text": None,
+                "felt_good": BOOL,
+                "life_role": _cat(LIFE_ROLES),
+            },
         ),
         story_skills=_frame(
             [{"story": s.id, "skill": k} for s in case.stories for k in s.skills],
@@ -91,32 +111,69 @@ def case_frames(case: Case) -> Frames:
         ),
         ideas=_frame(
             [i.model_dump() for i in case.ideas],
-            {"id": None, "text": None, "source": _cat(IDEA_SOURCES), "added": DATE, "fit": INT,
-             "interest": INT, "feasibility": INT, "status": _cat(IDEA_STATUSES)},
+            {
+                "id": None,
+                "text": None,
+                "source": _cat(IDEA_SOURCES),
+                "added": DATE,
+                "fit": INT,
+                "interest": INT,
+                "feasibility": INT,
+                "status": _cat(IDEA_STATUSES),
+            },
         ),
         interviews=_frame(
             [v.model_dump() for v in case.interviews],
-            {"id": None, "date": DATE, "person": None, "role": None, "organisation": None,
-             "referred_by": None, "insights": None, "strengths": None, "ideas": None},
+            {
+                "id": None,
+                "date": DATE,
+                "person": None,
+                "role": None,
+                "organisation": None,
+                "referred_by": None,
+                "insights": None,
+                "strengths": None,
+                "ideas": None,
+            },
         ),
         actions=_frame(
             [a.model_dump() for a in actions],
-            {"id": None, "text": None, "owner": _cat(OWNERS), "due": DATE,
-             "status": _cat(ACTION_STATUSES), "ideas": None, "skills": None},
+            {
+                "id": None,
+                "text": None,
+                "owner": _cat(OWNERS),
+                "due": DATE,
+                "status": _cat(ACTION_STATUSES),
+                "ideas": None,
+                "skills": None,
+            },
         ),
         checkins=_frame(
             [k.model_dump(exclude={"progress"}) for k in case.checkins],
-            {"date": DATE, "importance": INT, "confidence": INT, "buy_in": BOOL,
-             "understands_plan": BOOL, "supports": None, "notes": None},
+            {
+                "date": DATE,
+                "importance": INT,
+                "confidence": INT,
+                "buy_in": BOOL,
+                "understands_plan": BOOL,
+                "supports": None,
+                "notes": None,
+            },
         ),
         progress=_frame(
-            [{"date": k.date, "action": a, "score": v}
-             for k in case.checkins for a, v in k.progress.items()],
+            [
+                {"date": k.date, "action": a, "score": v}
+                for k in case.checkins
+                for a, v in k.progress.items()
+            ],
             {"date": DATE, "action": None, "score": INT},
         ),
         reflections=_frame(
-            [{"date": r.date, "model": r.model, "stage": stage, "text": text}
-             for r in case.reflections for stage, text in r.entries.items()],
+            [
+                {"date": r.date, "model": r.model, "stage": stage, "text": text}
+                for r in case.reflections
+                for stage, text in r.entries.items()
+            ],
             {"date": DATE, "model": _cat(REFLECTION_MODELS), "stage": None, "text": None},
         ),
     )
@@ -152,8 +209,9 @@ def idea_list(frames: Frames) -> pd.DataFrame:
     ideas["score"] = ideas[["fit", "interest", "feasibility"]].sum(axis=1, min_count=3)
     ideas.loc[ideas[["fit", "interest", "feasibility"]].isna().any(axis=1), "score"] = pd.NA
     ideas["score"] = ideas["score"].astype(INT)
-    return ideas[["id", "text", "source", "added", "fit", "interest", "feasibility", "score",
-                  "status"]]
+    return ideas[
+        ["id", "text", "source", "added", "fit", "interest", "feasibility", "score", "status"]
+    ]
 
 
 def plan_table(frames: Frames, as_of: date | None = None) -> pd.DataFrame:

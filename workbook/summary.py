@@ -15,7 +15,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
 def clean(text: object) -> str:
     """Client text made safe for a terminal: control and bidi-override characters are shown
     as escapes, so a record cannot move the cursor, recolour the screen or reorder a line."""
-    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", unicodedata.normalize("NFC", str(text)))
+    return _CONTROL.sub(
+        lambda m: f"\\u{ord(m.group()):04x}", unicodedata.normalize("NFC", str(text))
+    )
 
 
 def _line(text: str | None, width: int = 90) -> str:
@@ -61,15 +63,19 @@ def case_summary(case: Case, as_of: date | None = None) -> str:
         add("  skills shown: " + ", ".join(f"{_line(k)} ({n})" for k, n in skills.most_common(6)))
     p = case.permission
     if p and p.asked:
-        add(f"  permission asked {p.asked.isoformat()}: " + {True: "granted", False: "declined",
-                                                               None: "no answer"}[p.granted])
+        add(
+            f"  permission asked {p.asked.isoformat()}: "
+            + {True: "granted", False: "declined", None: "no answer"}[p.granted]
+        )
     else:
         add("  permission to offer ideas: not yet asked")
 
     add("Step 2 - a combined list of ideas")
     sources = Counter(i.source for i in case.ideas)
-    add(f"  ideas: {len(case.ideas)} (client {sources['client']}, "
-        f"practitioner {sources['practitioner']})")
+    add(
+        f"  ideas: {len(case.ideas)} (client {sources['client']}, "
+        f"practitioner {sources['practitioner']})"
+    )
     for i in case.ideas:
         add(f"    [{i.status}] {_line(i.text, 70)} ({i.source})")
     people = {v.id: v.person for v in case.interviews}
@@ -85,24 +91,30 @@ def case_summary(case: Case, as_of: date | None = None) -> str:
         for a in plan.actions:
             due = a.due.isoformat() if a.due else "no date"
             late = a.due and a.due < as_of and a.status not in ("done", "dropped")
-            add(f"    {a.id} [{a.status}] {_line(a.text, 60)} - {a.owner}, {due}"
-                + (" OVERDUE" if late else ""))
+            add(
+                f"    {a.id} [{a.status}] {_line(a.text, 60)} - {a.owner}, {due}"
+                + (" OVERDUE" if late else "")
+            )
     else:
         add("  no plan yet")
 
     add("Step 4 - motivation and check-ins")
     if case.checkins:
         last = max(case.checkins, key=lambda k: k.date)
-        add(f"  check-ins: {len(case.checkins)}; latest {last.date.isoformat()} "
+        add(
+            f"  check-ins: {len(case.checkins)}; latest {last.date.isoformat()} "
             f"({_days((as_of - last.date).days)}): importance {_num(last.importance)}, "
-            f"confidence {_num(last.confidence)}, buy-in {_yes(last.buy_in)}")
+            f"confidence {_num(last.confidence)}, buy-in {_yes(last.buy_in)}"
+        )
         supports = dict.fromkeys(s for k in case.checkins for s in k.supports)
         add("  supports: " + (", ".join(_line(s, 60) for s in supports) or "-"))
     else:
         add("  no check-ins yet")
     models = Counter(r.model for r in case.reflections)
-    add(f"Reflections: {len(case.reflections)}"
-        + (" (" + ", ".join(f"{m} {n}" for m, n in models.items()) + ")" if models else ""))
+    add(
+        f"Reflections: {len(case.reflections)}"
+        + (" (" + ", ".join(f"{m} {n}" for m, n in models.items()) + ")" if models else "")
+    )
     return "\n".join(out)
 
 

@@ -49,52 +49,91 @@ def _typed_sample() -> dict:
 
 # (name, mutation of the sample data, what the message must name)
 MUTATIONS = [
-    ("impossible date", _set(["ideas", 0, "added"], "2026-02-30"), ["ideas[0].added", "2026-02-30"]),
+    (
+        "impossible date",
+        _set(["ideas", 0, "added"], "2026-02-30"),
+        ["ideas[0].added", "2026-02-30"],
+    ),
     ("date not ISO", _set(["client", "started"], "01/09/2026"), ["client.started", "01/09/2026"]),
     ("date with time", _set(["checkins", 0, "date"], "2026-10-06T10:00"), ["checkins[0].date"]),
     ("rating above 5", _set(["ideas", 1, "fit"], 6), ["ideas[1].fit", "6"]),
     ("rating below 1", _set(["ideas", 1, "feasibility"], 0), ["ideas[1].feasibility", "0"]),
     ("ruler above 10", _set(["checkins", 0, "importance"], 11), ["checkins[0].importance", "11"]),
     ("ruler negative", _set(["checkins", 2, "confidence"], -1), ["checkins[2].confidence", "-1"]),
-    ("progress out of range", _set(["checkins", 0, "progress", "a1"], 3),
-     ["checkins[0].progress.a1", "3"]),
-    ("unknown life role", _set(["stories", 0, "life_role"], "astronaut"),
-     ["stories[0].life_role", "astronaut"]),
+    (
+        "progress out of range",
+        _set(["checkins", 0, "progress", "a1"], 3),
+        ["checkins[0].progress.a1", "3"],
+    ),
+    (
+        "unknown life role",
+        _set(["stories", 0, "life_role"], "astronaut"),
+        ["stories[0].life_role", "astronaut"],
+    ),
     ("unknown idea source", _set(["ideas", 0, "source"], "friend"), ["ideas[0].source", "friend"]),
     ("unknown idea status", _set(["ideas", 0, "status"], "maybe"), ["ideas[0].status", "maybe"]),
-    ("unknown owner", _set(["plan", "actions", 0, "owner"], "sister"),
-     ["plan.actions[0].owner", "sister"]),
-    ("unknown action status", _set(["plan", "actions", 0, "status"], "finished"),
-     ["plan.actions[0].status", "finished"]),
-    ("unknown reflection model", _set(["reflections", 0, "model"], "schon"),
-     ["reflections[0].model", "schon"]),
-    ("unknown reflection stage", _set(["reflections", 1, "entries", "why"], "x"),
-     ["reflections[1].entries", "why"]),
+    (
+        "unknown owner",
+        _set(["plan", "actions", 0, "owner"], "sister"),
+        ["plan.actions[0].owner", "sister"],
+    ),
+    (
+        "unknown action status",
+        _set(["plan", "actions", 0, "status"], "finished"),
+        ["plan.actions[0].status", "finished"],
+    ),
+    (
+        "unknown reflection model",
+        _set(["reflections", 0, "model"], "schon"),
+        ["reflections[0].model", "schon"],
+    ),
+    (
+        "unknown reflection stage",
+        _set(["reflections", 1, "entries", "why"], "x"),
+        ["reflections[1].entries", "why"],
+    ),
     ("missing client name", _drop(["client", "name"]), ["client.name", "required"]),
     ("missing consent", _drop(["client", "consent"]), ["client.consent", "required"]),
     ("missing story title", _drop(["stories", 2, "title"]), ["stories[2].title", "required"]),
     ("missing idea source", _drop(["ideas", 3, "source"]), ["ideas[3].source", "required"]),
-    ("missing interview person", _drop(["interviews", 1, "person"]),
-     ["interviews[1].person", "required"]),
-    ("missing action status", _drop(["plan", "actions", 2, "status"]),
-     ["plan.actions[2].status", "required"]),
+    (
+        "missing interview person",
+        _drop(["interviews", 1, "person"]),
+        ["interviews[1].person", "required"],
+    ),
+    (
+        "missing action status",
+        _drop(["plan", "actions", 2, "status"]),
+        ["plan.actions[2].status", "required"],
+    ),
     ("missing check-in date", _drop(["checkins", 4, "date"]), ["checkins[4].date", "required"]),
-    ("missing reflection entries", _drop(["reflections", 0, "entries"]),
-     ["reflections[0].entries", "required"]),
+    (
+        "missing reflection entries",
+        _drop(["reflections", 0, "entries"]),
+        ["reflections[0].entries", "required"],
+    ),
     ("missing format", _drop(["format"]), ["format", "required"]),
     ("unknown top-level key", _set(["notes"], "x"), ["notes", "not a known key"]),
     ("unknown client key", _set(["client", "age"], 41), ["client.age", "not a known key"]),
     ("unknown story key", _set(["stories", 0, "mood"], "good"), ["stories[0].mood"]),
     ("duplicate story id", _set(["stories", 1, "id"], "s1"), ["stories[1].id", "s1"]),
     ("duplicate id across types", _set(["ideas", 0, "id"], "s2"), ["ideas[0].id", "s2"]),
-    ("duplicate action id", _set(["plan", "actions", 3, "id"], "a1"),
-     ["plan.actions[3].id", "a1"]),
-    ("action names no idea", _set(["plan", "actions", 0, "ideas"], ["i99"]),
-     ["plan.actions[0].ideas[0]", "i99"]),
-    ("referral to no interview", _set(["interviews", 2, "referred_by"], "v99"),
-     ["interviews[2].referred_by", "v99"]),
-    ("progress for no action", _set(["checkins", 1, "progress"], {"a99": 1}),
-     ["checkins[1].progress.a99", "a99"]),
+    ("duplicate action id", _set(["plan", "actions", 3, "id"], "a1"), ["plan.actions[3].id", "a1"]),
+    (
+        "action names no idea",
+        _set(["plan", "actions", 0, "ideas"], ["i99"]),
+        ["plan.actions[0].ideas[0]", "i99"],
+    ),
+    (
+        "referral to no interview",
+        _set(["interviews", 2, "referred_by"], "v99"),
+        ["interviews[2].referred_by", "v99"],
+    ),
+    (
+        "progress for no action",
+        _set(["checkins", 1, "progress"], {"a99": 1}),
+        ["checkins[1].progress.a99", "a99"],
+    ),
     ("name is a number", _set(["client", "name"], 42), ["client.name", "42"]),
     ("skills not a list", _set(["stories", 0, "skills"], "Writing"), ["stories[0].skills"]),
     ("rating as text", _set(["ideas", 0, "fit"], "4"), ["ideas[0].fit", "'4'"]),
@@ -118,8 +157,11 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 """
 
 RAW = [
-    ("yaml syntax error", b"format: 1\nclient:\n  id: lana\n  name: [unclosed\n",
-     ["line", "YAML syntax error"]),
+    (
+        "yaml syntax error",
+        b"format: 1\nclient:\n  id: lana\n  name: [unclosed\n",
+        ["line", "YAML syntax error"],
+    ),
     ("tab indentation", b"format: 1\nclient:\n\tid: lana\n", ["line 3", "YAML"]),
     ("empty file", b"", ["empty"]),
     ("only a comment", b"# nothing here\n", ["empty"]),
@@ -167,7 +209,9 @@ def _assert_refused(practice, path: Path, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize("name, mutate, expected", MUTATIONS, ids=[m[0] for m in MUTATIONS])
-def test_invalid_field_is_refused_naming_field_and_value(populated, tmp_path, name, mutate, expected):
+def test_invalid_field_is_refused_naming_field_and_value(
+    populated, tmp_path, name, mutate, expected
+):
     data = _typed_sample()
     mutate(data)
     path = tmp_path / "case.yaml"
@@ -183,8 +227,11 @@ def test_unreadable_file_is_refused(populated, tmp_path, name, raw, expected):
 
 
 def test_field_errors_give_the_line(sqlite_practice, tmp_path):
-    text = sample_text().replace("    fit: 4\n    interest: 4\n    feasibility: 3",
-                                 "    fit: 9\n    interest: 4\n    feasibility: 3", 1)
+    text = sample_text().replace(
+        "    fit: 4\n    interest: 4\n    feasibility: 3",
+        "    fit: 9\n    interest: 4\n    feasibility: 3",
+        1,
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    fit: 9") + 1
@@ -198,7 +245,9 @@ def test_one_bad_file_stops_the_whole_import(populated, tmp_path):
     bad.write_text(sample_text().replace("id: lana", "id: lena").replace("fit: 5", "fit: 50"))
     with populated.open() as store:
         before = snapshot(store)
-    args = ["--practice", str(populated.path)] + (["--db", populated.db_url] if populated.db_url else [])
+    args = ["--practice", str(populated.path)] + (
+        ["--db", populated.db_url] if populated.db_url else []
+    )
     result = CliRunner().invoke(cli, [*args, "import", str(good), str(bad)])
     assert result.exit_code == 1
     assert "bad.yaml" in result.stderr and "ideas[0].fit" in result.stderr
@@ -213,7 +262,9 @@ def test_existing_client_is_refused_unless_replace(populated, tmp_path):
     path = tmp_path / "again.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     _assert_refused(populated, path, ["client.id", "existing", "--replace"])
-    args = ["--practice", str(populated.path)] + (["--db", populated.db_url] if populated.db_url else [])
+    args = ["--practice", str(populated.path)] + (
+        ["--db", populated.db_url] if populated.db_url else []
+    )
     result = CliRunner().invoke(cli, [*args, "import", "--replace", str(path)])
     assert result.exit_code == 0, result.stderr
     with populated.open() as store:
@@ -224,9 +275,18 @@ def test_real_process_prints_one_line_and_no_traceback(sqlite_practice, tmp_path
     path = tmp_path / "laughs.yaml"
     path.write_bytes(BILLION_LAUGHS)
     done = subprocess.run(
-        [sys.executable, "-m", "workbook.cli", "--practice", str(sqlite_practice.path), "import",
-         str(path)],
-        capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "workbook.cli",
+            "--practice",
+            str(sqlite_practice.path),
+            "import",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode == 1
     assert done.stdout == ""

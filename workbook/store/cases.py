@@ -54,7 +54,9 @@ def _child_rows(case: Case) -> dict[Any, list[dict[str, Any]]]:
             for r in case.interviews
             for j, idea in enumerate(r.ideas)
         ],
-        s.actions: [r.model_dump(exclude={"ideas"}) | {"position": i} for i, r in enumerate(actions)],
+        s.actions: [
+            r.model_dump(exclude={"ideas"}) | {"position": i} for i, r in enumerate(actions)
+        ],
         s.action_ideas: [
             {"action_id": r.id, "idea_id": idea, "position": j}
             for r in actions

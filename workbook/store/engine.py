@@ -88,10 +88,9 @@ def current_revision(conn: Connection) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (the newest by default), in one locked transaction."""
-    with engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(7310472)"))
-            if revision == "head" and current_revision(conn) == head_revision():
-                return
-            command.upgrade(_alembic_config(conn), revision)
+    with engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7310472)"))
+        if revision == "head" and current_revision(conn) == head_revision():
+            return
+        command.upgrade(_alembic_config(conn), revision)

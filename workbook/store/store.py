@@ -48,7 +48,9 @@ class Store:
             upgrade(self.engine)
         except DBAPIError as exc:
             self.engine.dispose()
-            raise StoreError(f"cannot open the database {redact_url(url)}: {_reason(exc)}") from None
+            raise StoreError(
+                f"cannot open the database {redact_url(url)}: {_reason(exc)}"
+            ) from None
 
     def __enter__(self) -> Store:
         return self
@@ -65,9 +67,11 @@ class Store:
     def transaction(self) -> Iterator[Connection]:
         """The one write path: a transaction that commits on success and rolls back on error."""
         try:
-            with self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn:
-                with conn.begin():
-                    yield conn
+            with (
+                self.engine.connect().execution_options(**{IMMEDIATE: True}) as conn,
+                conn.begin(),
+            ):
+                yield conn
         except IntegrityError as exc:
             raise StoreError(f"the database refused the change: {_reason(exc)}") from None
         except DBAPIError as exc:
@@ -173,7 +177,11 @@ class Store:
             for name, t in (("stories", s.stories), ("ideas", s.ideas), ("actions", s.actions))
         }
         last = (
-            select(s.checkins.c.client_pk, func.count().label("n"), func.max(s.checkins.c.date).label("last"))
+            select(
+                s.checkins.c.client_pk,
+                func.count().label("n"),
+                func.max(s.checkins.c.date).label("last"),
+            )
             .group_by(s.checkins.c.client_pk)
             .subquery("checkins")
         )

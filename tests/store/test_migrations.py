@@ -1,0 +1,65 @@
+"""Alembic migrations: they build exactly the schema, and an older practice upgrades on open."""
+
+from __future__ import annotations
+
+import shutil
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+
+from workbook.store import Store, engine, head_revision
+from workbook.store.schema import metadata
+
+EXTRA_REVISION = '''
+"""Test-only: a later version adds a column and fills it from existing rows."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9001"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("clients") as batch:
+        batch.add_column(sa.Column("initials", sa.String(8)))
+    op.execute("UPDATE clients SET initials = substr(name, 1, 1)")
+
+
+def downgrade():
+    with op.batch_alter_table("clients") as batch:
+        batch.drop_column("initials")
+'''
+
+
+def test_migrations_build_exactly_the_schema(store):
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert diff == []
+        assert MigrationContext.configure(conn).get_current_revision() == head_revision()
+
+
+def test_opening_twice_is_a_no_op(practice, lana):
+    with practice.open() as store:
+        store.save(lana)
+    with practice.open() as store:
+        assert store.load("lana") == lana
+
+
+def test_older_practice_upgrades_itself_on_open(practice, lana, tmp_path, monkeypatch):
+    with practice.open() as store:  # made by "this" version: schema at 0001
+        store.save(lana)
+    newer = tmp_path / "migrations"
+    shutil.copytree(engine.MIGRATIONS, newer)
+    (newer / "versions" / "9001_initials.py").write_text(EXTRA_REVISION)
+    monkeypatch.setattr(engine, "MIGRATIONS", str(newer))  # a "newer version" of the package
+
+    with Store(practice.url) as upgraded:
+        with upgraded.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == "9001"
+            columns = {c["name"] for c in inspect(conn).get_columns("clients")}
+            assert "initials" in columns
+            assert conn.exec_driver_sql("SELECT initials FROM clients").scalar() == "L"
+        assert upgraded.load("lana") == lana  # nothing lost

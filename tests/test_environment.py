@@ -1,0 +1,36 @@
+"""environment.yml (for conda users) lists the same dependencies as pyproject.toml."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(spec: str) -> str:
+    return re.split(r"[\[<>=!~ ]", spec, maxsplit=1)[0].lower()
+
+
+def _pins(specs) -> dict[str, str]:
+    return {_name(s): re.sub(r"\[.*\]", "", s).replace(" ", "")[len(_name(s)) :] for s in specs}
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    listed = _pins(d for d in env["dependencies"] if isinstance(d, str))
+    listed.pop("python")
+    listed.pop("pip")
+    assert listed == wanted
+    assert "conda-forge" in env["channels"]
+
+
+def test_python_versions_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    assert f"python{project['requires-python']}" in env["dependencies"]
