@@ -30,6 +30,15 @@ class _Group(click.Group):
             _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
         except KeyboardInterrupt:
             _fail("interrupted; nothing was written by the step that was running")
+        except click.exceptions.Exit:
+            raise
+        except Exception as exc:  # a bug: say so in one line; the traceback only on request
+            if os.environ.get("WORKBOOK_DEBUG"):
+                raise
+            _fail(
+                f"internal error ({type(exc).__name__}: {exc}); please report it, and set "
+                "WORKBOOK_DEBUG=1 to see the traceback"
+            )
 
 
 def _fail(message: str) -> None:
