@@ -50,6 +50,8 @@ def _from_pydantic(error: dict[str, Any]) -> InvalidRecord:
         if loc == ("format",):
             return InvalidRecord("format", value, "is not a supported format version; use 1")
         return InvalidRecord(field_path(loc), value, f"must be one of {expected}")
+    if value is None and (kind in _TYPE_WORDS or kind == "literal_error"):
+        return InvalidRecord(field_path(loc), NOTHING, "is required")
     if kind == "workbook":
         return InvalidRecord(field_path(loc), value, error["msg"])
     if kind in _TYPE_WORDS:

@@ -1,0 +1,246 @@
+"""Form fields: one small widget group per field, with its label, help and error message.
+
+Every field has ``get()`` (the value for the record), ``set(value)`` (show a record's value),
+``show_error(message)`` and a CSS class ``wb-<form>-<field>`` (and ``...-error`` for its
+message) so browser tests and stylesheets can find it.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as w
+
+from ..model.vocab import REFLECTION_STAGES
+from .logic import split_tags
+
+LAYOUT = w.Layout(width="34em")
+AREA = w.Layout(width="34em", height="6em")
+Options = Callable[[], list[tuple[str, Any]]]
+
+
+class Field:
+    """A labelled input and the message shown beside it when its value is refused."""
+
+    def __init__(self, name: str, label: str, widget: w.Widget, help: str = ""):
+        self.name, self.input = name, widget
+        self.error = w.HTML(layout=w.Layout(min_height="0"))
+        self.error.add_class("wb-error")
+        hint = (
+            f'<span class="wb-help" style="color:#555">{html.escape(help)}</span>' if help else ""
+        )
+        self.label = w.HTML(f"<b>{html.escape(label)}</b> {hint}")
+        self.box = w.VBox([self.label, widget, self.error])
+
+    def tag(self, form: str) -> None:
+        self.box.add_class(f"wb-{form}-{self.name}")
+        self.error.add_class(f"wb-{form}-{self.name}-error")
+
+    def get(self) -> Any:
+        return self.input.value
+
+    def set(self, value: Any) -> None:
+        self.input.value = value
+
+    def clear(self) -> None:
+        self.set(None)
+
+    def refresh(self) -> None:
+        """Reload choices that depend on the client's other records."""
+
+    def show_error(self, message: str | None) -> None:
+        self.error.value = (
+            f'<span style="color:#b00020">&#9888; {html.escape(message)}</span>' if message else ""
+        )
+
+
+class TextField(Field):
+    def __init__(
+        self, name: str, label: str, help: str = "", long: bool = False, placeholder: str = ""
+    ):
+        widget = (
+            w.Textarea(layout=AREA, placeholder=placeholder)
+            if long
+            else w.Text(layout=LAYOUT, placeholder=placeholder)
+        )
+        super().__init__(name, label, widget, help)
+
+    def set(self, value: Any) -> None:
+        self.input.value = "" if value is None else str(value)
+
+
+class DateField(Field):
+    def __init__(self, name: str, label: str, help: str = ""):
+        super().__init__(name, label, w.DatePicker(), help)
+
+
+class ChoiceField(Field):
+    """A drop-down; ``options`` is a list of (label, value) or a function giving one."""
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        options: list[tuple[str, Any]] | Options,
+        help: str = "",
+        blank: str | None = "—",
+    ):
+        self.options, self.blank = options, blank
+        super().__init__(name, label, w.Dropdown(options=self._options(), layout=LAYOUT), help)
+
+    def _options(self) -> list[tuple[str, Any]]:
+        options = self.options() if callable(self.options) else list(self.options)
+        return ([(self.blank, None)] if self.blank is not None else []) + options
+
+    def refresh(self) -> None:
+        value = self.input.value
+        self.input.options = self._options()
+        self.set(value)
+
+    def set(self, value: Any) -> None:
+        values = [v for _, v in self.input.options]
+        self.input.value = value if value in values else values[0] if values else None
+
+
+def scale(low: int, high: int) -> list[tuple[str, int]]:
+    return [(str(n), n) for n in range(low, high + 1)]
+
+
+YES_NO = [("yes", True), ("no", False)]
+
+
+class ManyField(Field):
+    """Pick several of the client's own records (ideas, skills): a multiple select."""
+
+    def __init__(self, name: str, label: str, options: Options, help: str = ""):
+        self.options = options
+        widget = w.SelectMultiple(options=options(), layout=w.Layout(width="34em", height="7em"))
+        super().__init__(name, label, widget, help + " (Ctrl/Cmd-click to pick several)")
+
+    def get(self) -> list[Any]:
+        return list(self.input.value)
+
+    def set(self, value: Any) -> None:
+        allowed = {v for _, v in self.input.options}
+        self.input.value = tuple(v for v in (value or []) if v in allowed)
+
+    def refresh(self) -> None:
+        value = self.get()
+        self.input.options = self.options()
+        self.set(value)
+
+
+class TagsField(Field):
+    """Free tags typed one per line (or comma-separated)."""
+
+    def __init__(self, name: str, label: str, help: str = ""):
+        super().__init__(name, label, w.Textarea(layout=AREA, placeholder="one per line"), help)
+
+    def get(self) -> list[str]:
+        return split_tags(self.input.value)
+
+    def set(self, value: Any) -> None:
+        self.input.value = "\n".join(value or [])
+
+
+class SkillsField(Field):
+    """Tick skills from the offered list (Skills for Success and the client's own tags), and
+    type any others."""
+
+    def __init__(self, name: str, label: str, choices: Callable[[], list[str]], help: str = ""):
+        self.choices = choices
+        self.grid = w.GridBox(layout=w.Layout(grid_template_columns="repeat(3, 14em)"))
+        self.other = w.Text(placeholder="other skills, comma-separated", layout=LAYOUT)
+        self.boxes: dict[str, w.Checkbox] = {}
+        super().__init__(name, label, w.VBox([self.grid, self.other]), help)
+        self.refresh()
+
+    def refresh(self) -> None:
+        ticked = set(self.get()) if self.boxes else set()
+        for skill in self.choices():
+            if skill not in self.boxes:
+                box = w.Checkbox(description=skill, indent=False)
+                box.add_class("wb-skill-" + "-".join(skill.lower().split()))
+                self.boxes[skill] = box
+        self.grid.children = tuple(self.boxes.values())
+        for skill, box in self.boxes.items():
+            box.value = skill in ticked
+
+    def get(self) -> list[str]:
+        ticked = [s for s, box in self.boxes.items() if box.value]
+        return list(dict.fromkeys([*ticked, *split_tags(self.other.value)]))
+
+    def set(self, value: Any) -> None:
+        value = list(value or [])
+        for skill, box in self.boxes.items():
+            box.value = skill in value
+        self.other.value = ", ".join(v for v in value if v not in self.boxes)
+
+
+class ProgressField(Field):
+    """Goal attainment, -2 to +2, for each action of the plan."""
+
+    def __init__(
+        self, name: str, label: str, actions: Callable[[], list[tuple[str, str]]], help: str = ""
+    ):
+        self.actions = actions
+        self.rows: dict[str, w.Dropdown] = {}
+        super().__init__(name, label, w.VBox(), help)
+        self.refresh()
+
+    def refresh(self) -> None:
+        kept = self.get() if self.rows else {}
+        self.rows = {
+            key: w.Dropdown(
+                options=[("—", None), *[(f"{n:+d}", n) for n in range(-2, 3)]],
+                description=label[:40],
+                value=kept.get(key),
+                style={"description_width": "22em"},
+                layout=w.Layout(width="30em"),
+            )
+            for key, label in self.actions()
+        }
+        for key, row in self.rows.items():
+            row.add_class(f"wb-progress-{key}")
+        self.input.children = tuple(self.rows.values()) or (w.HTML("<i>No plan actions yet.</i>"),)
+
+    def get(self) -> dict[str, int]:
+        return {k: d.value for k, d in self.rows.items() if d.value is not None}
+
+    def set(self, value: Any) -> None:
+        value = value or {}
+        for key, row in self.rows.items():
+            row.value = value.get(key)
+
+
+class EntriesField(Field):
+    """A reflection's entries: one text box per stage of the chosen model, with its prompt."""
+
+    def __init__(self, name: str, label: str, model: w.Dropdown, prompts: dict[str, str]):
+        self.model, self.prompts = model, prompts
+        self.areas: dict[str, w.Textarea] = {}
+        super().__init__(name, label, w.VBox())
+        model.observe(lambda _: self._build(), names="value")
+        self._build()
+
+    def _build(self) -> None:
+        kept = {k: a.value for k, a in self.areas.items()}
+        stages = REFLECTION_STAGES.get(self.model.value or "", ())
+        self.areas = {s: w.Textarea(value=kept.get(s, ""), layout=AREA) for s in stages}
+        children = []
+        for stage, area in self.areas.items():
+            area.add_class(f"wb-stage-{stage}")
+            title = stage.replace("_", " ").capitalize()
+            prompt = html.escape(self.prompts.get(stage, ""))
+            children += [w.HTML(f"<b>{title}</b> <span style='color:#555'>{prompt}</span>"), area]
+        self.input.children = tuple(children) or (w.HTML("<i>Choose a model first.</i>"),)
+
+    def get(self) -> dict[str, str]:
+        return {k: a.value.strip() for k, a in self.areas.items() if a.value.strip()}
+
+    def set(self, value: Any) -> None:
+        self._build()
+        for key, area in self.areas.items():
+            area.value = (value or {}).get(key, "")

@@ -1,0 +1,347 @@
+"""What the forms do, as plain functions (no widgets): testable on their own.
+
+A form gathers *values* (what its fields hold: text, dates, numbers, lists); these functions turn
+them into a record, apply the method's rules, save through the store and say what happened.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InvalidRecord, WorkbookError
+from ..model import Case, Checkin
+from ..model.vocab import SKILLS_FOR_SUCCESS
+from ..sample import sample_case
+from ..store import Store
+
+ID_PREFIX = {"stories": "s", "ideas": "i", "interviews": "v", "actions": "a"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The result of a save or delete: ``field`` names the field to show ``message`` beside."""
+
+    ok: bool
+    message: str
+    field: str | None = None
+    key: str | int | None = None
+
+
+def items(case: Case, kind: str) -> list[Any]:
+    if kind == "actions":
+        return case.plan.actions if case.plan else []
+    return list(getattr(case, kind))
+
+
+def next_id(case: Case, kind: str) -> str:
+    """The next free id for a record of ``kind``: s5 after s1..s4, unique in the whole case."""
+    prefix = ID_PREFIX[kind]
+    taken = {r.id for k in ID_PREFIX for r in items(case, k)}
+    n = 1 + max(
+        (int(m[1]) for r in items(case, kind) if (m := re.fullmatch(rf"{prefix}(\d+)", r.id))),
+        default=0,
+    )
+    while f"{prefix}{n}" in taken:
+        n += 1
+    return f"{prefix}{n}"
+
+
+def clean_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values -> record data: text trimmed, empty optional fields left out."""
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, str):
+            value = value.strip()
+        if value in ("", None, [], {}):
+            continue
+        data[name] = value
+    return data
+
+
+def split_tags(text: str) -> list[str]:
+    """``"a, b\\nc"`` -> ``["a", "b", "c"]``: free tags typed one per line or comma-separated."""
+    return [t.strip() for t in re.split(r"[,\n]", text or "") if t.strip()]
+
+
+def field_of(path: str) -> str:
+    """The form field an error path points at: ``stories[4].title`` or ``ideas.fit`` -> title/fit.
+
+    ``checkins[0].progress.a1`` -> ``progress``; ``reflections.entries`` -> ``entries``.
+    """
+    parts = [p for p in re.split(r"\.|\[\d+\]", path) if p]
+    if parts and parts[0] == "plan":
+        parts = parts[1:]
+    return parts[1] if len(parts) > 1 else (parts[0] if parts else "")
+
+
+def practitioner_ideas_blocked(case: Case) -> str | None:
+    """Why the practitioner may not add ideas yet, or None when the client has said yes."""
+    p = case.permission
+    if p is None or p.asked is None:
+        return (
+            "Ask the client first whether they would like to hear your ideas, and record the "
+            "answer in step 1. Until then the list holds only the client's own ideas."
+        )
+    if not p.granted:
+        return (
+            "The client has not (yet) agreed to hear your ideas; keep to theirs, or ask again "
+            "and record the new answer in step 1."
+        )
+    return None
+
+
+def check_method(case: Case, kind: str, data: dict[str, Any]) -> Outcome | None:
+    """Rules of the method that a form enforces on top of the record rules."""
+    if kind == "ideas" and data.get("source") == "practitioner":
+        reason = practitioner_ideas_blocked(case)
+        if reason:
+            return Outcome(False, reason, "source")
+    return None
+
+
+def save_record(
+    store: Store, client: str, kind: str, values: dict[str, Any], key: str | int | None = None
+) -> Outcome:
+    """Add (``key`` None) or replace a record from form values; nothing is saved if invalid."""
+    data = clean_values(values)
+    try:
+        refused = check_method(store.load(client), kind, data)
+        if refused:
+            return refused
+        record = (
+            store.add(client, kind, data) if key is None else store.update(client, kind, key, data)
+        )
+    except InvalidRecord as exc:
+        return Outcome(False, _message(exc), field_of(exc.path))
+    except WorkbookError as exc:
+        return Outcome(False, str(exc))
+    new_key = getattr(record, "id", None)
+    if new_key is None:
+        new_key = len(items(store.load(client), kind)) - 1 if key is None else key
+    return Outcome(
+        True,
+        f"Saved {_noun(kind)} {new_key}." if isinstance(new_key, str) else f"Saved {_noun(kind)}.",
+        key=new_key,
+    )
+
+
+def delete_record(store: Store, client: str, kind: str, key: str | int) -> Outcome:
+    try:
+        store.remove(client, kind, key)
+    except InvalidRecord as exc:
+        return Outcome(
+            False,
+            f"Not deleted: {exc.message} ({exc.path} still uses it)."
+            if "names no" in exc.message
+            else _message(exc),
+            field_of(exc.path),
+        )
+    except WorkbookError as exc:
+        return Outcome(False, str(exc))
+    return Outcome(True, f"Deleted {_noun(kind)} {key}.")
+
+
+def _message(exc: InvalidRecord) -> str:
+    shown = "" if exc.value is None else f" (got {exc.value!r})"
+    return f"{exc.message}{shown}"
+
+
+def _noun(kind: str) -> str:
+    return {
+        "stories": "story",
+        "checkins": "check-in",
+        "attempts": "attempt",
+        "reflections": "reflection",
+        "ideas": "idea",
+        "interviews": "interview",
+        "actions": "action",
+    }[kind]
+
+
+def client_skills(case: Case) -> list[str]:
+    """The client's own skills: those their stories show, then strengths from interviews."""
+    found = [k for s in case.stories for k in s.skills]
+    found += [k for v in case.interviews for k in v.strengths]
+    return list(dict.fromkeys(found))
+
+
+def skill_choices(case: Case) -> list[str]:
+    """Skills offered for tagging a story: Skills for Success, then the client's own tags."""
+    return list(dict.fromkeys([*SKILLS_FOR_SUCCESS, *client_skills(case)]))
+
+
+def previous_checkin(case: Case, on: date | None = None) -> tuple[Checkin | None, int | None]:
+    """The latest check-in on or before ``on`` (default today) and the days since it."""
+    on = on or date.today()
+    earlier = [k for k in case.checkins if k.date <= on]
+    if not earlier:
+        return None, None
+    last = max(earlier, key=lambda k: k.date)
+    return last, (on - last.date).days
+
+
+def copy_sample(store: Store, client_id: str, name: str) -> Case:
+    """Copy the sample case, Lana, into a new client of the trainee's own to practise on."""
+    case = sample_case().model_copy(deep=True)
+    case.client.id, case.client.name = client_id, name
+    from ..model import validate_case
+
+    checked = validate_case(case.model_dump())
+    store.save(checked)
+    return checked
+
+
+# -------------------------------------------------------------------------------------- tables
+
+COLUMNS = {
+    "attempts": ["date", "text", "outcome"],
+    "stories": ["id", "title", "felt_good", "life_role", "skills", "text"],
+    "ideas": ["id", "text", "source", "added", "fit", "interest", "feasibility", "status"],
+    "interviews": [
+        "id",
+        "date",
+        "person",
+        "role",
+        "organisation",
+        "referred_by",
+        "ideas",
+        "strengths",
+        "insights",
+    ],
+    "actions": ["id", "text", "owner", "due", "status", "ideas", "skills"],
+    "checkins": [
+        "date",
+        "importance",
+        "confidence",
+        "buy_in",
+        "understands_plan",
+        "progress",
+        "supports",
+        "notes",
+    ],
+    "reflections": ["date", "model", "entries"],
+}
+
+
+def records_table(case: Case, kind: str) -> pd.DataFrame:
+    """A client's records of one kind as a table for display (lists joined, in case order)."""
+    rows = []
+    for r in items(case, kind):
+        row = r.model_dump()
+        for name, value in row.items():
+            if isinstance(value, list):
+                row[name] = ", ".join(value)
+            elif isinstance(value, dict):
+                row[name] = "; ".join(f"{k}: {v}" for k, v in value.items())
+            elif value is None:
+                row[name] = ""
+        rows.append(row)
+    return pd.DataFrame(rows, columns=COLUMNS[kind])
+
+
+def record_label(kind: str, index: int, record: Any) -> str:
+    """How a record is named in a chooser: ``s2 · The street food drive``."""
+    text = (
+        getattr(record, "title", None)
+        or getattr(record, "text", None)
+        or getattr(record, "person", None)
+        or getattr(record, "model", None)
+        or ""
+    )
+    key = getattr(record, "id", None) or getattr(record, "date", index)
+    short = " ".join(str(text).split())
+    return f"{key} · {short[:50]}{'…' if len(short) > 50 else ''}"
+
+
+# ------------------------------------------------------------------- one-part sections of a case
+
+
+def _section_outcome(action, what: str) -> Outcome:  # noqa: ANN001 - a callable doing the edit
+    try:
+        action()
+    except InvalidRecord as exc:
+        return Outcome(False, _message(exc), field_of(exc.path))
+    except WorkbookError as exc:
+        return Outcome(False, str(exc))
+    return Outcome(True, f"Saved {what}.")
+
+
+def _merged(existing: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """A section's stored data overlaid with the form's values; an emptied field is cleared."""
+    cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in values.items()}
+    return existing | {k: (None if v in ("", []) else v) for k, v in cleaned.items()}
+
+
+def save_client(store: Store, client: str, values: dict[str, Any]) -> Outcome:
+    """The intake: the client's name, start date, consent and situation fields."""
+    from ..model import Client, parse
+
+    def edit() -> None:
+        with store.edit(client) as case:
+            data = _merged(case.client.model_dump(), values)
+            data["consent"] = {
+                "records": bool(values.get("records", case.client.consent.records)),
+                "share_deidentified": bool(
+                    values.get("share_deidentified", case.client.consent.share_deidentified)
+                ),
+            }
+            data.pop("records", None)
+            data.pop("share_deidentified", None)
+            data["id"] = client
+            case.client = parse(Client, data, "client")
+
+    return _section_outcome(edit, "the intake")
+
+
+def create_client(store: Store, values: dict[str, Any]) -> Outcome:
+    """A new client from the start-here form: id, name, start date and consent."""
+    from ..model import validate_case
+
+    data = clean_values(values)
+    client = {k: data.get(k) for k in ("id", "name", "started")}
+    client["consent"] = {
+        "records": bool(values.get("records")),
+        "share_deidentified": bool(values.get("share_deidentified")),
+    }
+    if not client["consent"]["records"]:
+        return Outcome(
+            False, "Record the client's consent to keeping records before you start.", "records"
+        )
+    try:
+        case = validate_case(
+            {"format": 1, "client": {k: v for k, v in client.items() if v is not None}}
+        )
+        store.save(case)
+    except InvalidRecord as exc:
+        return Outcome(False, _message(exc), field_of(exc.path))
+    except WorkbookError as exc:
+        return Outcome(False, str(exc), "id" if "already" in str(exc) else None)
+    return Outcome(True, f"Created client {case.client.id}.", key=case.client.id)
+
+
+def save_permission(store: Store, client: str, values: dict[str, Any]) -> Outcome:
+    from ..model import Permission, parse
+
+    def edit() -> None:
+        with store.edit(client) as case:
+            existing = case.permission.model_dump() if case.permission else {}
+            case.permission = parse(Permission, _merged(existing, values), "permission")
+
+    return _section_outcome(edit, "the permission question")
+
+
+def save_plan(store: Store, client: str, values: dict[str, Any]) -> Outcome:
+    """The plan's goal and target date (its actions have their own form)."""
+    from ..model import Plan, parse
+
+    def edit() -> None:
+        with store.edit(client) as case:
+            existing = case.plan.model_dump() if case.plan else {}
+            case.plan = parse(Plan, _merged(existing, values), "plan")
+
+    return _section_outcome(edit, "the plan's goal")
