@@ -200,7 +200,7 @@ class ProgressField(Field):
                 style={"description_width": "22em"},
                 layout=w.Layout(width="30em"),
             )
-            for key, label in self.actions()
+            for label, key in self.actions()
         }
         for key, row in self.rows.items():
             row.add_class(f"wb-progress-{key}")

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InvalidRecord, WorkbookError
+from ..errors import NOTHING, InvalidRecord, WorkbookError
 from ..model import Case, Checkin
 from ..model.vocab import SKILLS_FOR_SUCCESS
 from ..sample import sample_case
@@ -30,6 +30,11 @@ class Outcome:
     message: str
     field: str | None = None
     key: str | int | None = None
+
+
+NO_CLIENT = Outcome(
+    False, "Choose or create a client first, in the start-here notebook; nothing was saved."
+)
 
 
 def items(case: Case, kind: str) -> list[Any]:
@@ -147,7 +152,7 @@ def delete_record(store: Store, client: str, kind: str, key: str | int) -> Outco
 
 
 def _message(exc: InvalidRecord) -> str:
-    shown = "" if exc.value is None else f" (got {exc.value!r})"
+    shown = "" if exc.value is NOTHING else f" (got {exc.value!r})"
     return f"{exc.message}{shown}"
 
 

@@ -33,7 +33,36 @@ def table_html(df) -> str:  # noqa: ANN001 - a DataFrame
     return df.to_html(index=False, escape=True, border=0, classes="wb-records", na_rep="")
 
 
-class RecordForm:
+class _Form:
+    """What both form shapes share: values, saving with messages, display in a notebook."""
+
+    wb: Workbook
+    fields: dict[str, Field]
+    status: w.HTML
+    widget: w.VBox
+
+    def _ipython_display_(self) -> None:  # a form displays as its widget in a notebook
+        from IPython.display import display
+
+        display(self.widget)
+
+    def values(self) -> dict[str, Any]:
+        return {name: f.get() for name, f in self.fields.items()}
+
+    def _run(self, action: Callable[[str], logic.Outcome]) -> logic.Outcome:
+        """Run a save or delete for the current client; show its message where it belongs."""
+        for f in self.fields.values():
+            f.show_error(None)
+        outcome = action(self.wb.client) if self.wb.client else logic.NO_CLIENT
+        if not outcome.ok and outcome.field in self.fields:
+            self.fields[outcome.field].show_error(outcome.message)
+        self.status.value = status_html(outcome)
+        if outcome.ok:
+            self.wb.changed()
+        return outcome
+
+
+class RecordForm(_Form):
     """Add, edit and delete one kind of record; the client's records are listed beneath."""
 
     def __init__(
@@ -88,27 +117,12 @@ class RecordForm:
         self.refresh()
         self.new()
 
-    def _ipython_display_(self) -> None:  # a form displays as its widget in a notebook
-        from IPython.display import display
-
-        display(self.widget)
-
     # -- the plain actions, also what the buttons do --------------------------------------------
 
-    def values(self) -> dict[str, Any]:
-        return {name: f.get() for name, f in self.fields.items()}
-
     def save(self) -> logic.Outcome:
-        for f in self.fields.values():
-            f.show_error(None)
-        outcome = logic.save_record(
-            self.wb.store, self.wb.require_client(), self.kind, self.values(), self.editing
-        )
-        if not outcome.ok and outcome.field in self.fields:
-            self.fields[outcome.field].show_error(outcome.message)
-        self.status.value = status_html(outcome)
+        values, key = self.values(), self.editing
+        outcome = self._run(lambda c: logic.save_record(self.wb.store, c, self.kind, values, key))
         if outcome.ok:
-            self.wb.changed()
             self.new(keep_status=True)
         return outcome
 
@@ -148,12 +162,10 @@ class RecordForm:
             self._buttons()
             self.status.value = status_html(logic.Outcome(True, "Click Delete again to confirm."))
             return None
-        outcome = logic.delete_record(
-            self.wb.store, self.wb.require_client(), self.kind, self.editing
-        )
-        self.status.value = status_html(outcome).replace("Not saved.", "Not deleted.")
+        key = self.editing
+        outcome = self._run(lambda c: logic.delete_record(self.wb.store, c, self.kind, key))
+        self.status.value = self.status.value.replace("Not saved.", "Not deleted.")
         if outcome.ok:
-            self.wb.changed()
             self.new(keep_status=True)
         return outcome
 
@@ -190,7 +202,7 @@ class RecordForm:
         self.delete_button.description = "Confirm delete" if self.armed_delete else "Delete"
 
 
-class SectionForm:
+class SectionForm(_Form):
     """One part of the case (the intake, the permission question, the plan's goal)."""
 
     def __init__(
@@ -200,7 +212,7 @@ class SectionForm:
         fields: list[Field],
         title: str,
         read: Callable[[], dict[str, Any]],
-        write: Callable[[dict[str, Any]], logic.Outcome],
+        write: Callable[[str, dict[str, Any]], logic.Outcome],
         intro: str = "",
     ):
         self.wb, self.name, self.fields = wb, name, {f.name: f for f in fields}
@@ -223,24 +235,9 @@ class SectionForm:
         self.widget.add_class(f"wb-form-{name}")
         self.refresh()
 
-    def _ipython_display_(self) -> None:
-        from IPython.display import display
-
-        display(self.widget)
-
-    def values(self) -> dict[str, Any]:
-        return {name: f.get() for name, f in self.fields.items()}
-
     def save(self) -> logic.Outcome:
-        for f in self.fields.values():
-            f.show_error(None)
-        outcome = self.write(self.values())
-        if not outcome.ok and outcome.field in self.fields:
-            self.fields[outcome.field].show_error(outcome.message)
-        self.status.value = status_html(outcome)
-        if outcome.ok:
-            self.wb.changed()
-        return outcome
+        values = self.values()
+        return self._run(lambda client: self.write(client, values))
 
     def refresh(self) -> None:
         current = self.read() if self.wb.case else {}

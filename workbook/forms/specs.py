@@ -122,7 +122,7 @@ def permission(wb: Workbook) -> SectionForm:
         ],
         "Permission to offer ideas",
         read=lambda: wb.case.permission.model_dump() if wb.case.permission else {},
-        write=lambda v: logic.save_permission(wb.store, wb.require_client(), v),
+        write=lambda client, v: logic.save_permission(wb.store, client, v),
         intro="<p>Before offering ideas of your own, ask whether the client would like to hear "
         "them. Record the answer: practitioner ideas can be added once it is yes.</p>",
     )
@@ -198,7 +198,7 @@ def plan(wb: Workbook) -> SectionForm:
         ],
         "The goal",
         read=lambda: wb.case.plan.model_dump() if wb.case.plan else {},
-        write=lambda v: logic.save_plan(wb.store, wb.require_client(), v),
+        write=lambda client, v: logic.save_plan(wb.store, client, v),
         intro=f"<p>Check the goal against the modified SMART prompts:</p><ul>{prompts}</ul>",
     )
 
@@ -312,7 +312,7 @@ def intake(wb: Workbook) -> SectionForm:
         ],
         "Intake",
         read=lambda: wb.case.client.model_dump() | wb.case.client.consent.model_dump(),
-        write=lambda v: logic.save_client(wb.store, wb.require_client(), v),
+        write=lambda client, v: logic.save_client(wb.store, client, v),
     )
 
 

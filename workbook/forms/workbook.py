@@ -33,24 +33,20 @@ class Workbook:
         self.forms: list[RecordForm | SectionForm] = []
         self.problem = ""
         ids = self.store.client_ids()
-        if client and client not in ids:
-            self.problem = (
-                f"There is no client {client!r} in the practice at "
-                f"{self.practice.path}; choose one below or create one."
-            )
-            client = None
         self.client: str | None = client or (ids[0] if ids else None)
+        if client and client not in ids:
+            # never fall back to another client: their records would get this one's entries
+            self.problem = (
+                f"There is no client {client!r} in the practice at {self.practice.path}; "
+                "choose or create one in the start-here notebook."
+            )
+            self.client = None
         self.case: Case | None = self.store.load(self.client) if self.client else None
         self._header = w.HTML()
         self._header.add_class("wb-header")
         self._render_header()
 
     # -- state ----------------------------------------------------------------------------------
-
-    def require_client(self) -> str:
-        if not self.client:
-            raise WorkbookError("Choose or create a client first (see the start-here notebook).")
-        return self.client
 
     def items(self, kind: str) -> list[Any]:
         return logic.items(self.case, kind) if self.case else []

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from workbook.forms import Workbook
+
+
+@pytest.fixture
+def wb(lana_store, practice):
+    """A notebook session on Lana, on the same practice (and database) as ``lana_store``."""
+    session = Workbook("lana", str(practice.path), practice.db_url)
+    yield session
+    session.store.close()
+
+
+@pytest.fixture
+def blank_wb(store, practice):
+    """A session on a practice with one new client who has nothing recorded yet."""
+    from workbook.model import validate_case
+
+    store.save(
+        validate_case(
+            {
+                "format": 1,
+                "client": {
+                    "id": "new",
+                    "name": "New Client",
+                    "started": "2026-11-01",
+                    "consent": {"records": True, "share_deidentified": False},
+                },
+            }
+        )
+    )
+    session = Workbook("new", str(practice.path), practice.db_url)
+    yield session
+    session.store.close()
