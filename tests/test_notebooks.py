@@ -26,7 +26,10 @@ WIDGET = "application/vnd.jupyter.widget-view+json"
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[n.stem for n in NOTEBOOKS])
 def test_notebook_runs_end_to_end(notebook, lana_store, practice, tmp_path):
     out = papermill.execute_notebook(
-        str(notebook), str(tmp_path / notebook.name), progress_bar=False, kernel_name="python3",
+        str(notebook),
+        str(tmp_path / notebook.name),
+        progress_bar=False,
+        kernel_name="python3",
         parameters={"client": "lana", "practice": str(practice.path), "db_url": practice.db_url},
     )
     outputs = [o for c in out.cells if c.cell_type == "code" for o in c.outputs]
@@ -43,8 +46,10 @@ def test_notebooks_are_introduced_and_hold_little_code():
         params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(params) == 1
         assert {"client =", "practice =", "db_url ="} <= {
-            line.split("=")[0].strip() + " =" for line in "".join(params[0]["source"]).splitlines()
-            if "=" in line and not line.startswith("#")}
+            line.split("=")[0].strip() + " ="
+            for line in "".join(params[0]["source"]).splitlines()
+            if "=" in line and not line.startswith("#")
+        }
         for cell in cells:
             if cell["cell_type"] == "code" and cell is not params[0]:
                 lines = [ln for ln in "".join(cell["source"]).splitlines() if ln.strip()]
@@ -55,12 +60,27 @@ def test_nbval_lax_over_the_notebooks(tmp_path):
     practice = tmp_path / "practice"
     env = {**os.environ, "WORKBOOK_PRACTICE": str(practice)}
     env.pop("WORKBOOK_DB", None)
-    subprocess.run([sys.executable, "-m", "workbook.cli", "demo"], env=env, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "workbook.cli", "demo"], env=env, check=True, capture_output=True
+    )
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider",
-         "--rootdir", str(tmp_path), *map(str, NOTEBOOKS)],
-        env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            *map(str, NOTEBOOKS),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     passed = re.search(r"(\d+) passed", done.stdout)
@@ -68,7 +88,9 @@ def test_nbval_lax_over_the_notebooks(tmp_path):
 
 
 def _args(practice):
-    return ["--practice", str(practice.path)] + (["--db", practice.db_url] if practice.db_url else [])
+    return ["--practice", str(practice.path)] + (
+        ["--db", practice.db_url] if practice.db_url else []
+    )
 
 
 def test_prepare_writes_private_parameterised_copies(lana_store, practice):
@@ -80,8 +102,9 @@ def test_prepare_writes_private_parameterised_copies(lana_store, practice):
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         nb = json.loads(path.read_text(encoding="utf-8"))
-        injected = [c for c in nb["cells"]
-                    if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+        injected = [
+            c for c in nb["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])
+        ]
         assert len(injected) == 1
         text = "".join(injected[0]["source"])
         assert 'client = "lana"' in text and str(practice.path.resolve()) in text

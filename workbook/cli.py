@@ -114,12 +114,20 @@ def demo(opts: _Options) -> None:
     from .sample import sample_case
     from .summary import case_summary
 
+    from .notebooks import prepare
+
     practice = opts.practice(default=DEMO_PRACTICE)
     case = sample_case()
     with practice.open() as store:
         store.save(case, replace=True)
+    prepare(practice, case.client.id)
     click.echo(f"Demo practice at {practice.path} ({_where(practice)}) with the sample client.\n")
     click.echo(case_summary(case))
+    click.echo(
+        f"\nHer guided notebooks: {practice.path / 'notebooks' / case.client.id}\n"
+        f"Open them with:  workbook --practice {practice.path} lab {case.client.id}\n"
+        f"or as an app:    workbook --practice {practice.path} app {case.client.id}"
+    )
 
 
 @cli.command("import")

@@ -43,7 +43,9 @@ def parameters(practice: Practice, client: str) -> dict[str, str | None]:
     if practice.db_url:
         from sqlalchemy.engine import make_url
 
-        url = make_url(practice.db_url).set(password=None).render_as_string(hide_password=False)
+        url = (
+            make_url(practice.db_url)._replace(password=None).render_as_string(hide_password=False)
+        )
     return {"client": client, "practice": str(practice.path.resolve()), "db_url": url}
 
 

@@ -70,12 +70,30 @@ def browser():
         launched.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can see whether the test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
-def context(browser):
-    """A fresh browser context per test (own cookies and storage), closed afterwards."""
+def context(browser, request):
+    """A fresh browser context per test (own cookies and storage), closed afterwards.
+
+    If the test (or its set-up) failed, every page still open is saved as a screenshot under
+    test-artifacts/screenshots/failed/ to show what the browser showed.
+    """
     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
     ctx.set_default_timeout(TIMEOUT_MS)
     yield ctx
+    reports = [getattr(request.node, f"report_{w}", None) for w in ("setup", "call")]
+    if any(r is not None and r.failed for r in reports):
+        folder = SCREENSHOTS / "failed"
+        folder.mkdir(parents=True, exist_ok=True)
+        for n, page in enumerate(ctx.pages):
+            page.screenshot(path=str(folder / f"{request.node.name}-{n}.png"), full_page=True)
     ctx.close()
 
 
