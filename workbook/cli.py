@@ -30,7 +30,7 @@ class _Group(click.Group):
             _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "))
         except KeyboardInterrupt:
             _fail("interrupted; nothing was written by the step that was running")
-        except click.exceptions.Exit:
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line; the traceback only on request
             if os.environ.get("WORKBOOK_DEBUG"):
@@ -111,10 +111,9 @@ def demo(opts: _Options) -> None:
     Example:
       workbook demo
     """
+    from .notebooks import prepare
     from .sample import sample_case
     from .summary import case_summary
-
-    from .notebooks import prepare
 
     practice = opts.practice(default=DEMO_PRACTICE)
     case = sample_case()

@@ -2,7 +2,9 @@
 through the ``workbook`` command line on a fresh practice holding the sample client, Lana.
 
 Each test module gets its own practice and its own server (module scope); each test gets its
-own browser context (page), so no cookies, storage or kernels leak between tests.
+own browser context (page), so no cookies, storage or kernels leak between tests. Chromium is
+Debian's (/usr/bin/chromium); without it (or Playwright) the tests are skipped, except under
+CI=true where that is a failure.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ from sqlalchemy import MetaData, select
 
 from workbook.practice import Practice
 
+try:  # a test extra; the browser fixture skips (or under CI fails) when it is missing
+    from playwright.sync_api import expect
+except ImportError:  # pragma: no cover
+    expect = None
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -42,13 +49,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 WORKBOOK = Path(sys.executable).with_name("workbook")
 
-
-def pytest_collection_modifyitems(items):
-    """Every test in this folder drives a real browser: mark it so `-m "not browser"` skips it."""
-    here = Path(__file__).parent
-    for item in items:
-        if here in Path(item.fspath).parents:
-            item.add_marker(pytest.mark.browser)
+if expect is not None:
+    expect.set_options(timeout=TIMEOUT_MS)  # its default is 5 s; the servers can be slower
 
 
 # ------------------------------------------------------------------------------------- browser
@@ -57,17 +59,23 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium, headless. Missing here: skip, unless under CI=true (then fail)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright is not installed (pip install -e '.[test]')")
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"browser tests must run under CI: {reason}")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install -y chromium)")
 
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"browser tests must run under CI=true, but {reason}")
+    pytest.skip(f"browser tests skipped: {reason}")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -102,9 +110,11 @@ def context(browser, request):
 
 @pytest.fixture(scope="module")
 def practice(tmp_path_factory) -> Practice:
-    """A fresh practice with Lana (``workbook demo``) and her notebooks (``workbook prepare``)."""
+    """A fresh practice with Lana (``workbook demo``) and her notebooks (``workbook prepare``,
+    needed only if ``demo`` has not written them already)."""
     path = tmp_path_factory.mktemp("practice") / "practice"
-    for args in (["demo"], ["prepare", CLIENT]):
+
+    def workbook(*args: str) -> None:
         done = subprocess.run(
             [str(WORKBOOK), "--practice", str(path), *args],
             capture_output=True,
@@ -112,6 +122,10 @@ def practice(tmp_path_factory) -> Practice:
             timeout=TIMEOUT_S,
         )
         assert done.returncode == 0, f"workbook {' '.join(args)} failed:\n{done.stderr}"
+
+    workbook("demo")
+    if not (path / "notebooks" / CLIENT / STEP1).exists():
+        workbook("prepare", CLIENT)
     assert (path / "notebooks" / CLIENT / STEP1).exists()
     return Practice(path)
 
@@ -120,6 +134,14 @@ def stories(practice: Practice) -> list[dict]:
     """Lana's stories as stored, read back through the Python API."""
     with practice.open(create=False) as store:
         return [s.model_dump() for s in store.load(CLIENT).stories]
+
+
+def next_story_id(practice: Practice) -> str:
+    """The id the stories form should offer for a new story (s5 for the sample)."""
+    from workbook.forms.logic import next_id
+
+    with practice.open(create=False) as store:
+        return next_id(store.load(CLIENT), "stories")
 
 
 def db_rows(practice: Practice) -> dict[str, list[tuple]]:
@@ -145,6 +167,10 @@ class Server:
     base: str
     token: str
     log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def url(self, path: str) -> str:
         sep = "&" if "?" in path else "?"
@@ -227,11 +253,11 @@ def _stop(server: Server) -> None:
     process = server.process
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    os.kill(server.pid, signal.SIGTERM)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.kill(server.pid, signal.SIGKILL)
         process.wait(timeout=15)
 
 
@@ -249,7 +275,6 @@ def lab(practice: Practice, tmp_path_factory) -> Iterator[Server]:
         f"--port={port}",
         f"--ServerApp.token={token}",
         "--ServerApp.ip=127.0.0.1",
-        "--ServerApp.open_browser=False",
     ]
     server = _start(args, home, f"http://127.0.0.1:{port}", token, "/api/status")
     yield server
@@ -305,3 +330,20 @@ class StoriesForm:
 
     def save(self) -> None:
         self.root.locator(".wb-stories-save").click()
+
+    def screenshot(self, name: str) -> Path:
+        """The whole form, as shown, to test-artifacts/screenshots/NAME.
+
+        The viewport is first made tall enough for all of the form to be on screen at once:
+        taller elements come out clipped (JupyterLab) or partly unpainted (Voilà).
+        """
+        height = self.root.evaluate("e => e.getBoundingClientRect().height")
+        viewport = self.page.viewport_size or {"width": 1280, "height": 1000}
+        self.page.set_viewport_size(
+            {"width": viewport["width"], "height": max(viewport["height"], int(height) + 400)}
+        )
+        self.root.evaluate("e => e.scrollIntoView({block: 'start'})")
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / name
+        self.root.screenshot(path=str(path))
+        return path

@@ -9,25 +9,24 @@ import signal
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     CLIENT,
-    SCREENSHOTS,
     STEP1,
     TIMEOUT_MS,
     StoriesForm,
     db_rows,
+    expect,
+    next_story_id,
     stories,
 )
-from workbook.forms.logic import next_id
 
-IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
+pytestmark = pytest.mark.browser
 
-
-def _next_story_id(practice) -> str:
-    with practice.open(create=False) as store:
-        return next_id(store.load(CLIENT), "stories")
+# The status bar names the notebook's kernel and its state once the kernel is connected. (The
+# toolbar's execution indicator is no signal: it says "idle" before any kernel has started.)
+KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
+    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def step1(lab, context):
     """
     page = context.new_page()
     page.goto(lab.url(f"/lab/tree/{CLIENT}/{STEP1}"))
-    page.wait_for_selector(IDLE)
+    page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT_MS)
     page.locator(".lm-MenuBar-item").filter(has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
     form = StoriesForm(page)
@@ -59,7 +58,7 @@ def step1(lab, context):
 
 def test_story_typed_in_lab_is_saved(step1, practice):
     form, before = step1, stories(practice)
-    story_id = _next_story_id(practice)
+    story_id = next_story_id(practice)
     expect(form.field("id")).to_have_value(story_id)  # pre-filled with the next free id
 
     form.field("title").fill("The rota rescue")
@@ -70,8 +69,7 @@ def test_story_typed_in_lab_is_saved(step1, practice):
 
     expect(form.status).to_contain_text(f"Saved story {story_id}.")
     expect(form.table).to_contain_text("The rota rescue")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    form.root.screenshot(path=str(SCREENSHOTS / "step1-stories-form.png"))
+    form.screenshot("step1-stories-form.png")
 
     after = stories(practice)
     assert after[: len(before)] == before
@@ -96,8 +94,7 @@ def test_bad_id_is_refused_beside_the_field_and_nothing_is_saved(step1, practice
     expect(form.error("id")).to_contain_text("slug")
     expect(form.status).to_contain_text("Not saved.")
     expect(form.error("title")).to_have_text("")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    form.root.screenshot(path=str(SCREENSHOTS / "step1-stories-form-bad-id.png"))
+    form.screenshot("step1-stories-form-bad-id.png")
 
     assert stories(practice) == stories_before
     assert db_rows(practice) == before

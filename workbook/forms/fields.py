@@ -151,7 +151,9 @@ class SkillsField(Field):
 
     def __init__(self, name: str, label: str, choices: Callable[[], list[str]], help: str = ""):
         self.choices = choices
-        self.grid = w.GridBox(layout=w.Layout(grid_template_columns="repeat(3, 14em)"))
+        self.grid = w.GridBox(
+            layout=w.Layout(grid_template_columns="repeat(3, minmax(16em, max-content))")
+        )
         self.other = w.Text(placeholder="other skills, comma-separated", layout=LAYOUT)
         self.boxes: dict[str, w.Checkbox] = {}
         super().__init__(name, label, w.VBox([self.grid, self.other]), help)

@@ -245,6 +245,8 @@ def records_table(case: Case, kind: str) -> pd.DataFrame:
                 row[name] = "; ".join(f"{k}: {v}" for k, v in value.items())
             elif value is None:
                 row[name] = ""
+            elif isinstance(value, bool):
+                row[name] = "yes" if value else "no"
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS[kind])
 

@@ -168,7 +168,7 @@ class Workbook:
         )
 
     def _render_header(self) -> None:
-        where = html.escape(str(self.practice.path))
+        where = html.escape(self.practice.path.resolve().name)  # not the server's full path
         if self.case:
             c = self.case.client
             text = (
