@@ -1,0 +1,270 @@
+"""Generating workbooks: every format, both audiences, batches, failures and hostile text."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+from icalendar import Calendar
+from pypdf import PdfReader
+
+from workbook.cli import cli
+from workbook.generate import execute as execute_module
+from workbook.generate import generate_many, generate_one
+
+AS_OF = date(2026, 11, 20)
+
+
+def _args(practice):
+    return ["--practice", str(practice.path)] + (
+        ["--db", practice.db_url] if practice.db_url else []
+    )
+
+
+class _Refs(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[str] = []
+        self.scripts = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script" and any(k == "src" for k, _ in attrs)
+        self.refs += [v for k, v in attrs if k in ("src", "href") and v]
+
+
+def _pdf_text(path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+@pytest.fixture(scope="module")
+def lana_generated(tmp_path_factory):
+    """Lana's workbook in every format, generated once for the module (SQLite practice)."""
+    from workbook.practice import Practice
+    from workbook.sample import sample_case
+
+    practice = Practice(tmp_path_factory.mktemp("gen") / "practice")
+    with practice.open() as store:
+        store.save(sample_case())
+    result = generate_one(practice, "lana", as_of=AS_OF)
+    assert result.ok, result.error
+    return practice, {p.suffix: p for p in result.files}
+
+
+def test_every_format_is_written_privately(lana_generated):
+    practice, files = lana_generated
+    assert set(files) == {".ipynb", ".html", ".pdf", ".ics"}
+    for path in files.values():
+        assert path.parent == practice.workbooks("lana")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(practice.workbooks("lana").stat().st_mode) == 0o700
+
+
+def test_notebook_executed_with_ids_paths_and_dates_only(lana_generated):
+    _, files = lana_generated
+    nb = nbformat.read(files[".ipynb"], as_version=4)
+    assert not [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    source = injected[0].source
+    assert 'client = "lana"' in source and 'as_of = "2026-11-20"' in source
+    assert 'audience = "client"' in source
+    params = json.dumps(nb.metadata.papermill.parameters)
+    for text in ("Lana Kowalczyk", "Northfield", "résumé"):
+        assert text not in source and text not in params
+
+
+def test_html_is_offline_and_hides_code(lana_generated):
+    _, files = lana_generated
+    page = files[".html"].read_text(encoding="utf-8")
+    parser = _Refs()
+    parser.feed(page)
+    outside = [r for r in parser.refs if not r.startswith(("data:", "#"))]
+    assert outside == [] and parser.scripts == 0
+    assert "@import" not in page
+    assert re.findall(r"url\(\s*['\"]?(?!data:)", page) == []  # CSS fetches nothing either
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert "report.cover()" not in page and "from workbook" not in page
+    assert page.count("data:image/png;base64,") >= 5  # the five figures, inline
+    assert "Lana Kowalczyk" in page and "Reflections" not in page
+
+
+def test_pdf_holds_the_goal_and_actions(lana_generated):
+    _, files = lana_generated
+    assert files[".pdf"].read_bytes().startswith(b"%PDF-")
+    text = _pdf_text(files[".pdf"])
+    assert "accept a learning and development coordinator role" in text
+    for phrase in (
+        "Rewrite the résumé around training",
+        "Networking campaign",
+        "Apply to at least two posted coordinator openings",
+    ):
+        assert phrase in text, phrase
+    assert "overdue" in text
+    assert "Gibbs" not in text and "Kolb" not in text  # no reflections in the client's copy
+
+
+def test_calendar_has_actions_and_weekly_checkins(lana_generated):
+    _, files = lana_generated
+    cal = Calendar.from_ical(files[".ics"].read_bytes())
+    events = list(cal.walk("VEVENT"))
+    actions = {
+        str(e["summary"]).split(":")[0]: e["dtstart"].dt
+        for e in events
+        if str(e["summary"]).startswith("a")
+    }
+    assert actions["a4"] == date(2026, 11, 13) and actions["a8"] == date(2026, 12, 18)
+    assert len(actions) == 8
+    checkins = sorted(e["dtstart"].dt for e in events if str(e["summary"]) == "Weekly check-in")
+    assert checkins[0] == date(2026, 12, 1)  # a week after the last check-in, 24 November
+    assert checkins[-1] <= date(2027, 1, 31) < checkins[-1] + timedelta(days=7)
+    assert all(b - a == timedelta(days=7) for a, b in zip(checkins, checkins[1:], strict=False))
+    assert len({str(e["uid"]) for e in events}) == len(events)
+
+
+def test_practitioner_copy_adds_reflections_and_notes(lana_generated):
+    practice, client_files = lana_generated
+    result = generate_one(practice, "lana", audience="practitioner", formats=["html"], as_of=AS_OF)
+    assert result.ok, result.error
+    page = result.files[0].read_text(encoding="utf-8")
+    assert result.files[0].name == "lana-workbook-practitioner.html"
+    assert "Reflections" in page and "Holding back was uncomfortable" in page
+    assert "Notes (private)" in page
+    client_page = client_files[".html"].read_text(encoding="utf-8")
+    assert "Holding back was uncomfortable" not in client_page
+    assert "Walked through the plan stage by stage" not in client_page  # check-in notes
+    client_nb = client_files[".ipynb"].read_text(encoding="utf-8")
+    assert "reflections" not in client_nb.lower()
+
+
+def test_hostile_text_is_shown_literally(store, practice, hostile_case):
+    store.save(hostile_case)
+    result = generate_one(practice, "hostile", formats=["ipynb", "html", "pdf"], as_of=AS_OF)
+    assert result.ok, result.error
+    files = {p.suffix: p for p in result.files}
+    page = files[".html"].read_text(encoding="utf-8")
+    parser = _Refs()
+    parser.feed(page)
+    assert parser.scripts == 0
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in page
+    assert "**bold** _em_ [link](http://example.com)" in page  # Markdown left as typed
+    assert "$x^2$ and $$\\int f$$" in page and "{{ client.name }} {% raw %}" in page
+    assert "tex2jax_ignore" in page
+    assert "مرحبا بالعالم" in page and "🎯🚀" in page
+    assert [r for r in parser.refs if not r.startswith(("data:", "#"))] == []
+    nb_text = files[".ipynb"].read_text(encoding="utf-8")
+    assert "<script>alert" not in nb_text.replace("\\u003c", "<").split('"source"')[0]
+    text = _pdf_text(files[".pdf"])
+    for literal in (
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "**bold** _em_",
+        "$x^2$",
+        "{{ client.name }}",
+    ):
+        assert literal in text, literal
+    assert "Supercalifragilistic" in text
+
+
+def test_failing_section_is_named_and_leaves_no_finished_looking_files(
+    lana_generated, tmp_path, monkeypatch
+):
+    practice, _ = lana_generated
+    broken = nbformat.read(execute_module.TEMPLATE, as_version=4)
+    for cell in broken.cells:
+        if cell.source == "report.ideas()":
+            cell.source = "raise RuntimeError('the idea map broke')"
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(broken, path)
+    monkeypatch.setattr(execute_module, "TEMPLATE", path)
+    result = generate_one(practice, "lana", formats=["ipynb", "html", "pdf"], as_of=AS_OF)
+    assert not result.ok
+    assert "Step 2: a combined list of ideas" in result.error
+    assert "the idea map broke" in result.error
+    folder = practice.workbooks("lana")
+    assert not (folder / "lana-workbook.html").exists()
+    assert not (folder / "lana-workbook.pdf").exists()
+    nb = nbformat.read(folder / "lana-workbook.ipynb", as_version=4)
+    assert any(
+        "papermill-error-cell" in json.dumps(c.metadata)
+        or "An Exception was encountered" in c.source
+        for c in nb.cells
+    )
+
+
+def test_batch_goes_on_past_a_failing_client(practice, store, lana, monkeypatch):
+    for n in range(3):
+        case = lana.model_copy(deep=True)
+        case.client.id = f"c{n}"
+        store.save(case)
+    from workbook.generate import batch
+
+    real = batch.run
+
+    def flaky(practice_, client, *args):
+        if client == "c1":
+            raise execute_module.TemplateFailed(client, "Step 3", "boom", None)
+        return real(practice_, client, *args)
+
+    monkeypatch.setattr(batch, "run", flaky)
+    seen = []
+    results = generate_many(
+        practice,
+        ["c0", "c1", "c2"],
+        formats=["html", "ics"],
+        jobs=1,
+        as_of=AS_OF,
+        done=lambda r: seen.append(r.client),
+    )
+    assert [r.ok for r in results] == [True, False, True]
+    assert "Step 3" in results[1].error
+    assert sorted(seen) == ["c0", "c1", "c2"]
+    assert (practice.workbooks("c2") / "c2-workbook.html").exists()
+
+
+def test_cli_batch_in_parallel_processes(practice, store, lana):
+    for n in range(3):
+        case = lana.model_copy(deep=True)
+        case.client.id = f"p{n}"
+        store.save(case)
+    result = CliRunner().invoke(
+        cli,
+        [
+            *_args(practice),
+            "generate",
+            "--all",
+            "--jobs",
+            "2",
+            "--format",
+            "html,ics",
+            "--as-of",
+            "2026-11-20",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr + result.stdout
+    assert "3 generated, 0 failed" in result.stdout
+    assert re.search(r"^p1\s+ok\s", result.stdout, re.M)
+    for n in range(3):
+        assert (practice.workbooks(f"p{n}") / f"p{n}-workbook.html").exists()
+        assert not (practice.workbooks(f"p{n}") / f"p{n}-workbook.pdf").exists()
+
+
+def test_cli_errors(lana_store, practice):
+    run = CliRunner().invoke
+    unknown = run(cli, [*_args(practice), "generate", "lana", "nobody"])
+    assert unknown.exit_code == 1
+    assert unknown.stderr == (
+        "workbook: error: no client 'nobody' in this practice; "
+        "`workbook clients` lists the ones there are\n"
+    )
+    assert not practice.workbooks("lana").exists()  # nothing started
+    assert run(cli, [*_args(practice), "generate", "lana", "--format", "docx"]).exit_code == 2
+    assert run(cli, [*_args(practice), "generate"]).exit_code == 2
+    assert run(cli, [*_args(practice), "generate", "lana", "--all"]).exit_code == 2

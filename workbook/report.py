@@ -1,0 +1,274 @@
+"""The sections of a client's workbook, as the template's cells display them.
+
+The template (``templates/client_workbook.ipynb``) makes one :class:`Report` from its parameters
+(ids, paths, a date and the audience) and calls a method per section. Everything is read from the
+store and every piece of client text is HTML-escaped, so whatever a record holds (tags, script,
+Markdown, dollar signs, braces, right-to-left text) is shown as written and never interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from IPython.display import HTML, Image, display
+
+from . import plots
+from .frames import case_frames, idea_list, plan_table, skills_ranked
+from .practice import Practice
+from .summary import referral_chains
+
+AUDIENCES = ("client", "practitioner")
+STYLE = """<style>
+.wb-report { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; line-height: 1.45; }
+.wb-report table { border-collapse: collapse; margin: 0.4em 0 1em; width: 100%;
+  table-layout: auto !important; }
+.wb-report table th, .wb-report table td { border-bottom: 1px solid #ddd; padding: 3px 6px;
+  text-align: left !important; vertical-align: top; overflow-wrap: break-word; }
+.wb-report table td.wb-n, .wb-report table th.wb-n { text-align: center !important; }
+.wb-report p, .wb-report li, .wb-report dd { overflow-wrap: break-word; white-space: pre-wrap; }
+.wb-overdue { color: #b71c1c; font-weight: bold; }
+.wb-muted { color: #666; }
+</style>"""
+
+
+def esc(value: Any) -> str:
+    """Client text for HTML: escaped, and isolated so right-to-left text keeps its order."""
+    if value is None or value == "":
+        return '<span class="wb-muted">—</span>'
+    return f'<bdi dir="auto">{html.escape(str(value))}</bdi>'
+
+
+def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
+    if not rows:
+        return '<p class="wb-muted">Nothing recorded yet.</p>'
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in columns.values())
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{row.get(key, '') if key.startswith('_') else esc(row.get(key))}</td>"
+            for key in columns
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _date(value: Any) -> str:
+    if value is None or (hasattr(value, "isoformat") is False):
+        return "—"
+    return value.strftime("%d %B %Y").lstrip("0")
+
+
+class Report:
+    def __init__(
+        self,
+        client: str,
+        practice: str | None = None,
+        db_url: str | None = None,
+        as_of: str | date | None = None,
+        audience: str = "client",
+    ):
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {', '.join(AUDIENCES)}, not {audience!r}")
+        self.audience = audience
+        self.as_of = (
+            date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or date.today())
+        )
+        with Practice.locate(practice, db_url).open(create=False) as store:
+            self.case = store.load(client)
+        self.frames = case_frames(self.case)
+
+    def _show(self, body: str) -> None:
+        # the ignore classes stop JupyterLab's MathJax reading client text as mathematics
+        display(HTML(f'{STYLE}<div class="wb-report tex2jax_ignore mathjax_ignore">{body}</div>'))
+
+    def _figure(self, fig) -> None:  # noqa: ANN001
+        """A figure as an embedded PNG, the same bytes every time it is drawn."""
+        if fig is not None:
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format="png", dpi=120, metadata={"Software": None})
+            display(Image(data=buffer.getvalue(), format="png"))
+
+    # -- sections ---------------------------------------------------------------------------
+
+    def cover(self) -> None:
+        c, plan = self.case.client, self.case.plan
+        goal = plan.goal if plan and plan.goal else c.goal
+        target = f" by {_date(plan.target)}" if plan and plan.target else ""
+        who = "Client's copy" if self.audience == "client" else "Practitioner's copy (private)"
+        self._show(
+            f'<h1 style="font-size:2.2em;margin-bottom:0.2em">{esc(c.name)}</h1>'
+            f'<p style="font-size:1.2em">Career action plan · {who}</p>'
+            f"<p><b>Goal</b>{html.escape(target)}: {esc(goal)}</p>"
+            f"<p>Started {_date(c.started)} · as of {_date(self.as_of)}</p>"
+        )
+
+    def situation(self) -> None:
+        c = self.case.client
+        labels = {
+            "situation": "Where things stand",
+            "history": "How we got here",
+            "aspirations": "Hopes",
+            "challenges": "What is in the way",
+        }
+        self._show("".join(f"<h4>{t}</h4><p>{esc(getattr(c, k))}</p>" for k, t in labels.items()))
+
+    def what_was_tried(self) -> None:
+        attempts = [a.model_dump() for a in self.case.attempts]
+        stories = [s.model_dump() | {"skills": ", ".join(s.skills)} for s in self.case.stories]
+        p = self.case.permission
+        asked = (
+            f"Asked on {_date(p.asked)}: the client "
+            f"{'agreed' if p.granted else 'did not agree'} to hear the practitioner's ideas."
+            if p and p.asked
+            else "Not asked yet."
+        )
+        self._show(
+            "<h4>Tried already</h4>"
+            + _table(attempts, {"date": "When", "text": "What", "outcome": "What came of it"})
+            + "<h4>Stories and the skills they show</h4>"
+            + _table(stories, {"title": "Story", "text": "What happened", "skills": "Skills"})
+            + f"<h4>Permission to offer ideas</h4><p>{html.escape(asked)}</p>"
+        )
+        self._figure(plots.skills_chart(self.frames))
+        ranked = skills_ranked(self.frames)
+        if not ranked.empty:
+            top = ", ".join(html.escape(s) for s in ranked["skill"].head(3))
+            self._show(f"<p>Skills shown most often: {top}.</p>")
+
+    def ideas(self) -> None:
+        ideas = idea_list(self.frames)
+        rows = [
+            {k: (None if v is None or v != v else v) for k, v in r.items()}  # NaN -> None
+            for r in ideas.astype(object).where(ideas.notna(), None).to_dict("records")
+        ]
+        for row in rows:
+            row["source"] = f"{row['source']}'s"
+        self._show(
+            "<h4>The combined list of ideas</h4>"
+            + _table(
+                rows,
+                {
+                    "id": "",
+                    "text": "Idea",
+                    "source": "Whose",
+                    "fit": "Fit",
+                    "interest": "Interest",
+                    "feasibility": "Feasibility",
+                    "status": "Status",
+                },
+            )
+        )
+        self._figure(plots.idea_map(self.frames))
+
+    def interviews(self) -> None:
+        people = {v.id: v for v in self.case.interviews}
+        chains = "".join(
+            "<li>" + " → ".join(esc(people[v].person) for v in chain) + "</li>"
+            for chain in referral_chains(self.case)
+        )
+        rows = [
+            v.model_dump() | {"strengths": ", ".join(v.strengths), "date": _date(v.date)}
+            for v in self.case.interviews
+        ]
+        self._show(
+            "<h4>Informational interviews</h4>"
+            + (f"<p>Who led to whom:</p><ul>{chains}</ul>" if chains else "")
+            + _table(
+                rows,
+                {
+                    "date": "Date",
+                    "person": "Who",
+                    "role": "Role",
+                    "organisation": "Organisation",
+                    "insights": "What was learned",
+                    "strengths": "Strengths confirmed",
+                },
+            )
+        )
+
+    def plan(self) -> None:
+        plan = self.case.plan
+        if plan is None:
+            self._show('<p class="wb-muted">No plan yet.</p>')
+            return
+        table = plan_table(self.frames, self.as_of)
+        rows = []
+        for r in table.to_dict("records"):
+            due = "—" if r["due"] is None or r["due"] != r["due"] else _date(r["due"].date())
+            flag = ' <span class="wb-overdue">overdue</span>' if r["overdue"] else ""
+            rows.append(
+                r | {"_due": html.escape(due) + flag, "_status": html.escape(str(r["status"]))}
+            )
+        self._show(
+            f"<h4>Goal</h4><p>{esc(plan.goal)}</p><p>Target date: {_date(plan.target)}</p>"
+            "<h4>Actions</h4>"
+            + _table(
+                rows,
+                {"id": "", "text": "Action", "owner": "Who", "_due": "Due", "_status": "Status"},
+            )
+        )
+        self._figure(plots.plan_timeline(self.frames, self.as_of))
+
+    def checkins(self) -> None:
+        rows = []
+        for k in sorted(self.case.checkins, key=lambda k: k.date):
+            row = k.model_dump() | {"date": _date(k.date), "supports": ", ".join(k.supports)}
+            row["buy_in"] = {True: "yes", False: "no", None: None}[k.buy_in]
+            rows.append(row)
+        columns = {
+            "date": "Date",
+            "importance": "Importance",
+            "confidence": "Confidence",
+            "buy_in": "Still wants the plan",
+            "supports": "Supports",
+        }
+        if self.audience == "practitioner":
+            columns["notes"] = "Notes (private)"
+        self._show("<h4>Check-ins</h4>" + _table(rows, columns))
+        self._figure(plots.checkin_trend(self.frames))
+        self._figure(plots.progress_chart(self.frames))
+
+    def next_steps(self) -> None:
+        table = plan_table(self.frames, self.as_of)
+        upcoming = table[~table["status"].isin(["done", "dropped"]) & table["due"].notna()]
+        upcoming = upcoming.sort_values(["due", "id"]).head(3)
+        items = "".join(
+            f"<li>{_date(r.due.date())}: {esc(r.text)} ({html.escape(r.owner)})"
+            + (' <span class="wb-overdue">overdue</span>' if r.overdue else "")
+            + "</li>"
+            for r in upcoming.itertuples()
+        )
+        nxt = next_checkin(self.case, self.as_of)
+        self._show(
+            "<h4>The next three actions</h4>"
+            + (f"<ol>{items}</ol>" if items else '<p class="wb-muted">None open.</p>')
+            + f"<h4>Next check-in</h4><p>{_date(nxt)}</p>"
+        )
+
+    def reflections(self) -> None:
+        """The practitioner's reflections. Never shown in the client's copy."""
+        if self.audience != "practitioner":
+            raise PermissionError("reflections are for the practitioner's copy only")
+        parts = []
+        for r in sorted(self.case.reflections, key=lambda r: r.date):
+            entries = "".join(
+                f"<dt><b>{html.escape(k.replace('_', ' '))}</b></dt><dd>{esc(v)}</dd>"
+                for k, v in r.entries.items()
+            )
+            parts.append(
+                f"<h4>{_date(r.date)} · {html.escape(r.model.title())}</h4><dl>{entries}</dl>"
+            )
+        self._show("".join(parts) or '<p class="wb-muted">No reflections yet.</p>')
+
+
+def next_checkin(case, as_of: date) -> date:  # noqa: ANN001
+    """A week after the latest check-in, or ``as_of`` when none is recorded (or it is overdue)."""
+    if not case.checkins:
+        return as_of
+    nxt = max(k.date for k in case.checkins) + timedelta(days=7)
+    return max(nxt, as_of)
