@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test setup system lint clean
 
-demo: $(STAMP)
+demo: $(STAMP) system
 	$(BIN)/workbook demo
 
 test: $(STAMP) system
@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-# Debian packages the tests need (a PostgreSQL server): installed when missing, as root.
+# Debian packages: Chromium (PDFs, browser tests), an emoji font, and a PostgreSQL server for
+# the tests; installed when missing, as root.
 system:
 	@scripts/system-packages
 

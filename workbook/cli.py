@@ -102,7 +102,7 @@ def init(opts: _Options) -> None:
 @cli.command()
 @pass_options
 def demo(opts: _Options) -> None:
-    """Make a demo practice with the sample client, Lana, and summarise her case.
+    """Make a demo practice with the sample client, Lana, and generate her workbook.
 
     The practice is ./demo-practice unless --practice or WORKBOOK_PRACTICE says otherwise;
     running it again resets Lana to the sample.
@@ -111,6 +111,7 @@ def demo(opts: _Options) -> None:
     Example:
       workbook demo
     """
+    from .generate import generate_one
     from .notebooks import prepare
     from .sample import sample_case
     from .summary import case_summary
@@ -122,10 +123,18 @@ def demo(opts: _Options) -> None:
     prepare(practice, case.client.id)
     click.echo(f"Demo practice at {practice.path} ({_where(practice)}) with the sample client.\n")
     click.echo(case_summary(case))
+    click.echo(f"\nGenerating {case.client.name}'s workbook ...", err=True)
+    result = generate_one(practice, case.client.id)
+    if not result.ok:
+        raise WorkbookError(result.error or "the workbook could not be generated")
+    click.echo(f"\n{case.client.name}'s workbook ({result.seconds:.1f} s):")
+    for path in result.files:
+        click.echo(f"  {path}")
+    client = case.client.id
     click.echo(
-        f"\nHer guided notebooks: {practice.path / 'notebooks' / case.client.id}\n"
-        f"Open them with:  workbook --practice {practice.path} lab {case.client.id}\n"
-        f"or as an app:    workbook --practice {practice.path} app {case.client.id}"
+        f"\nHer guided notebooks: {practice.path / 'notebooks' / client}\n"
+        f"Open them with:  workbook --practice {practice.path} lab {client}\n"
+        f"or as an app:    workbook --practice {practice.path} app {client}"
     )
 
 

@@ -70,7 +70,9 @@ def skills_chart(frames: Frames) -> Figure | None:
     ranked = ranked.iloc[::-1]
     fig, ax = _figure(len(ranked))
     colours = ["#1f77b4" if sfs else "#7f7f7f" for sfs in ranked["skills_for_success"]]
-    ax.barh([short(s, 34) for s in ranked["skill"]], ranked["stories"].astype(int), color=colours)
+    rows = range(len(ranked))  # by position: two long names that shorten alike stay apart
+    ax.barh(list(rows), ranked["stories"].astype(int), color=colours)
+    ax.set_yticks(list(rows), [short(s, 40) for s in ranked["skill"]])
     ax.set_title("Skills shown in the client's stories")
     ax.set_xlabel("number of stories")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -221,6 +223,7 @@ def checkin_trend(frames: Frames) -> Figure | None:
         ylim=(-0.5, 10.5),
         yticks=range(0, 11, 2),
         ylabel="ruler (0-10)",
+        xlabel="check-in date",
         title="Check-ins: importance and confidence",
     )
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))

@@ -59,6 +59,15 @@ def test_demo_makes_a_practice_with_lana(tmp_path, monkeypatch):
         "Priya Banerjee -> Marcus Oyelaran -> Hélène Tremblay",
     ):
         assert heading in result.stdout
+    folder = tmp_path / "demo-practice" / "workbooks" / "lana"
+    for name in (
+        "lana-workbook.ipynb",
+        "lana-workbook.html",
+        "lana-workbook.pdf",
+        "lana-calendar.ics",
+    ):
+        assert (folder / name).exists() and str(folder / name).endswith(name)
+        assert f"demo-practice/workbooks/lana/{name}" in result.stdout
     assert run("demo").exit_code == 0  # running again resets Lana, no "already exists"
     listing = run("--practice", "demo-practice", "clients")
     assert listing.stdout.splitlines()[1].split()[:2] == ["lana", "2026-09-01"]

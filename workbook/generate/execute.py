@@ -72,6 +72,7 @@ def run(practice: Practice, client: str, audience: str, as_of: date, out: Path) 
             kernel_name="python3",
             progress_bar=False,
             log_output=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport chatter
         )
     except PapermillExecutionError as exc:
         section = section_of(nb, _template_index(nb, exc.cell_index))
