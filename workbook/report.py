@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from IPython.display import HTML, Image, display
@@ -18,7 +18,7 @@ from IPython.display import HTML, Image, display
 from . import plots
 from .frames import case_frames, idea_list, plan_table, skills_ranked
 from .practice import Practice
-from .summary import referral_chains
+from .summary import next_checkin, referral_chains
 
 AUDIENCES = ("client", "practitioner")
 STYLE = """<style>
@@ -252,8 +252,8 @@ class Report:
 
     def reflections(self) -> None:
         """The practitioner's reflections. Never shown in the client's copy."""
-        if self.audience != "practitioner":
-            raise PermissionError("reflections are for the practitioner's copy only")
+        if self.audience != "practitioner":  # generate drops these cells; run by hand: nothing
+            return
         parts = []
         for r in sorted(self.case.reflections, key=lambda r: r.date):
             entries = "".join(
@@ -264,11 +264,3 @@ class Report:
                 f"<h4>{_date(r.date)} · {html.escape(r.model.title())}</h4><dl>{entries}</dl>"
             )
         self._show("".join(parts) or '<p class="wb-muted">No reflections yet.</p>')
-
-
-def next_checkin(case, as_of: date) -> date:  # noqa: ANN001
-    """A week after the latest check-in, or ``as_of`` when none is recorded (or it is overdue)."""
-    if not case.checkins:
-        return as_of
-    nxt = max(k.date for k in case.checkins) + timedelta(days=7)
-    return max(nxt, as_of)

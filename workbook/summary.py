@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from .model import Case
 
@@ -130,3 +130,11 @@ def _num(value: int | None) -> str:
 
 def _yes(value: bool | None) -> str:
     return {True: "yes", False: "no", None: "-"}[value]
+
+
+def next_checkin(case: Case, as_of: date) -> date:
+    """A week after the latest check-in, or ``as_of`` when none is recorded (or it is overdue)."""
+    if not case.checkins:
+        return as_of
+    nxt = max(k.date for k in case.checkins) + timedelta(days=7)
+    return max(nxt, as_of)

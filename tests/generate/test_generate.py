@@ -208,10 +208,10 @@ def test_batch_goes_on_past_a_failing_client(practice, store, lana, monkeypatch)
 
     real = batch.run
 
-    def flaky(practice_, client, *args):
+    async def flaky(practice_, client, *args):
         if client == "c1":
             raise execute_module.TemplateFailed(client, "Step 3", "boom", None)
-        return real(practice_, client, *args)
+        return await real(practice_, client, *args)
 
     monkeypatch.setattr(batch, "run", flaky)
     seen = []

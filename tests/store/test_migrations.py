@@ -41,6 +41,10 @@ def test_migrations_build_exactly_the_schema(store):
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
 
 
+def test_head_constant_matches_the_scripts():
+    assert head_revision() == engine.HEAD
+
+
 def test_opening_twice_is_a_no_op(practice, lana):
     with practice.open() as store:
         store.save(lana)

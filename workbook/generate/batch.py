@@ -1,18 +1,19 @@
-"""Generate workbooks: one client, or many in parallel processes.
+"""Generate workbooks: one client, or many at once.
 
-Each client's template runs in a fresh kernel (papermill starts one per run), so no state passes
-from one client to the next. A failing client never stops the others. Files are created with
-mode 0600 inside a folder only the owner can open.
+Each client's template runs in a fresh kernel process of its own, so no state passes from one
+client to the next. This process drives up to ``jobs`` kernels at a time asynchronously and
+turns each finished notebook into HTML, PDF and a calendar; there are no worker processes to
+start or keep in memory beside the kernels themselves. A failing client never stops the others.
+Files are created with mode 0600 inside a folder only the owner can open.
 """
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
+import asyncio
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,20 +41,30 @@ def stem(client: str, audience: str) -> str:
     return f"{client}-workbook" + ("" if audience == "client" else "-practitioner")
 
 
-def generate_one(
+class _Printing:
+    """PDFs are printed by one Chromium, owned by one thread (Playwright's sync API needs that)."""
+
+    def __init__(self) -> None:
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
+        self.printer = export.Printer()
+
+    async def pdf(self, page: str, out: Path) -> None:
+        await asyncio.get_running_loop().run_in_executor(self.thread, self.printer.pdf, page, out)
+
+    def close(self) -> None:
+        self.thread.submit(self.printer.close).result()
+        self.thread.shutdown()
+
+
+async def _one(
     practice: Practice,
     client: str,
-    *,
-    audience: str = "client",
-    formats: Iterable[str] = FORMATS,
-    as_of: date | None = None,
-    printer: export.Printer | None = None,
+    audience: str,
+    formats: set[str],
+    as_of: date,
+    printing: _Printing | None,
 ) -> Result:
-    """Write one client's workbook files; failures come back in the result, not raised."""
-    started, formats = time.perf_counter(), set(formats)
-    as_of = as_of or date.today()
-    previous = os.umask(0o077)
-    files: list[Path] = []
+    started, files = time.perf_counter(), []
     try:
         with practice.open(create=False) as store:
             case = store.load(client)
@@ -64,7 +75,7 @@ def generate_one(
         if formats & {"ipynb", "html", "pdf"}:
             notebook = base.with_suffix(".ipynb")
             try:
-                nb = run(practice, client, audience, as_of, notebook)
+                nb = await run(practice, client, audience, as_of, notebook)
             except TemplateFailed as exc:
                 return Result(client, False, time.perf_counter() - started, [notebook], str(exc))
             if "ipynb" in formats:
@@ -75,13 +86,8 @@ def generate_one(
                 page = export.html(nb, f"Action plan: {case.client.name}")
                 if "html" in formats:
                     files.append(write_private(base.with_suffix(".html"), page.encode("utf-8")))
-                if "pdf" in formats:
-                    own = printer or export.Printer()
-                    try:
-                        own.pdf(page, base.with_suffix(".pdf"))
-                    finally:
-                        if printer is None:
-                            own.close()
+                if printing is not None:
+                    await printing.pdf(page, base.with_suffix(".pdf"))
                     files.append(base.with_suffix(".pdf"))
         if "ics" in formats:
             files.append(
@@ -98,28 +104,32 @@ def generate_one(
             files,
             f"{client}: {type(exc).__name__}: {exc}",
         )
+
+
+async def _batch(
+    practice: Practice,
+    clients: list[str],
+    audience: str,
+    formats: set[str],
+    as_of: date,
+    jobs: int,
+    done: Callable[[Result], None] | None,
+) -> list[Result]:
+    printing = _Printing() if "pdf" in formats else None
+    slots = asyncio.Semaphore(jobs)
+
+    async def each(client: str) -> Result:
+        async with slots:
+            result = await _one(practice, client, audience, formats, as_of, printing)
+        if done:
+            done(result)
+        return result
+
+    try:
+        return list(await asyncio.gather(*(each(c) for c in clients)))
     finally:
-        os.umask(previous)
-
-
-_printer: export.Printer | None = None
-
-
-def _worker_printer() -> export.Printer:
-    global _printer
-    if _printer is None:
-        _printer = export.Printer()
-        atexit.register(_printer.close)
-    return _printer
-
-
-def _work(
-    practice: Practice, client: str, audience: str, formats: tuple[str, ...], as_of: date
-) -> Result:
-    printer = _worker_printer() if "pdf" in formats else None
-    return generate_one(
-        practice, client, audience=audience, formats=formats, as_of=as_of, printer=printer
-    )
+        if printing is not None:
+            printing.close()
 
 
 def generate_many(
@@ -132,35 +142,39 @@ def generate_many(
     jobs: int | None = None,
     done: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Generate for every client, ``jobs`` processes at a time (default: one per core).
+    """Generate for every client, ``jobs`` kernels at a time (default: one per core).
 
-    ``done`` is called in this process as each client finishes (for a progress display).
-    Results come back in the order of ``clients``.
+    ``done`` is called as each client finishes (for a progress display). Results come back in
+    the order of ``clients``.
     """
-    formats = tuple(f for f in FORMATS if f in set(formats))
-    as_of = as_of or date.today()
+    clients = list(dict.fromkeys(clients))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(clients) or 1))
-    results: dict[str, Result] = {}
-    if jobs == 1:
-        for client in clients:
-            results[client] = _work(practice, client, audience, formats, as_of)
-            if done:
-                done(results[client])
-        if _printer is not None:
-            _printer.close()
-    else:
-        context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            futures = {
-                pool.submit(_work, practice, c, audience, formats, as_of): c for c in clients
-            }
-            for future in as_completed(futures):
-                client = futures[future]
-                try:
-                    result = future.result()
-                except Exception as exc:  # a worker that died: reported, the batch goes on
-                    result = Result(client, False, 0.0, error=f"{client}: worker failed: {exc}")
-                results[client] = result
-                if done:
-                    done(result)
-    return [results[c] for c in clients]
+    previous = os.umask(0o077)  # everything written, by us or by papermill, is private
+    try:
+        return asyncio.run(
+            _batch(
+                practice,
+                clients,
+                audience,
+                set(formats) & set(FORMATS),
+                as_of or date.today(),
+                jobs,
+                done,
+            )
+        )
+    finally:
+        os.umask(previous)
+
+
+def generate_one(
+    practice: Practice,
+    client: str,
+    *,
+    audience: str = "client",
+    formats: Iterable[str] = FORMATS,
+    as_of: date | None = None,
+) -> Result:
+    """Write one client's workbook files; failures come back in the result, not raised."""
+    return generate_many(
+        practice, [client], audience=audience, formats=formats, as_of=as_of, jobs=1
+    )[0]

@@ -1,4 +1,4 @@
-"""Run the workbook template for one client with papermill, in a fresh kernel.
+"""Run the workbook template for one client, with papermill's parameters, in a fresh kernel.
 
 The template's parameters are ids, paths, a date and the audience only. For the client's copy
 the practitioner-only cells (tagged ``practitioner``) are removed before the run, so the copy
@@ -7,15 +7,18 @@ holds no trace of them.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 from datetime import date
 from pathlib import Path
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from ..errors import WorkbookError
 from ..practice import Practice
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "client_workbook.ipynb"
 PRIVATE_TAG = "practitioner"
@@ -30,9 +33,12 @@ class TemplateFailed(WorkbookError):
 
 
 def template(audience: str) -> NotebookNode:
+    """The template as papermill reads it, without the practitioner's cells unless asked."""
+    from papermill.iorw import load_notebook_node
+
     if not TEMPLATE.exists():
         raise WorkbookError(f"the workbook template is missing ({TEMPLATE})")
-    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb = load_notebook_node(str(TEMPLATE))
     if audience != "practitioner":
         nb.cells = [c for c in nb.cells if PRIVATE_TAG not in c.get("metadata", {}).get("tags", [])]
     return nb
@@ -57,26 +63,46 @@ def section_of(nb: NotebookNode, index: int) -> str:
     return "the cover"
 
 
-def run(practice: Practice, client: str, audience: str, as_of: date, out: Path) -> NotebookNode:
-    """Execute the template into ``out``; on a failing cell, ``out`` keeps papermill's error
-    banner and :class:`TemplateFailed` names the section."""
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+async def run(
+    practice: Practice, client: str, audience: str, as_of: date, out: Path
+) -> NotebookNode:
+    """Execute the template for one client in a fresh kernel, writing the result to ``out``.
 
-    nb = template(audience)
+    papermill injects the parameters and, when a cell fails, writes its error banner into
+    ``out``; :class:`TemplateFailed` then names the failing section. The kernel is driven
+    asynchronously, so one process can run several clients' kernels at once.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from papermill.exceptions import PapermillExecutionError
+    from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
+    from papermill.parameterize import parameterize_notebook
+
+    source = template(audience)
+    nb = parameterize_notebook(
+        copy.deepcopy(source),  # papermill changes the notebook it is given in place
+        parameters(practice, client, audience, as_of),
+        kernel_name="python3",
+        language="python",
+    )
+    nb = prepare_notebook_metadata(nb, "client_workbook.ipynb", str(out))
+    runner = NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        startup_timeout=120,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport chatter on stderr
+    )
+    with contextlib.suppress(CellExecutionError):  # the failing cell keeps its error output,
+        await runner.async_execute()  # which papermill turns into its banner just below
     try:
-        return papermill.execute_notebook(
-            nb,
-            str(out),
-            parameters=parameters(practice, client, audience, as_of),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport chatter
-        )
+        raise_for_execution_errors(nb, str(out))
     except PapermillExecutionError as exc:
-        section = section_of(nb, _template_index(nb, exc.cell_index))
-        raise TemplateFailed(client, section, f"{exc.ename}: {exc.evalue}", None) from None
+        section = section_of(source, _template_index(source, exc.cell_index))
+        raise TemplateFailed(client, section, f"{exc.ename}: {exc.evalue}", out) from None
+    nbformat.write(nb, str(out))
+    return nb
 
 
 def _template_index(nb: NotebookNode, executed_index: int) -> int:

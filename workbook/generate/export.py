@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING
 
 from ..model import Case
-from ..report import next_checkin
+from ..summary import next_checkin
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 TEMPLATES = Path(__file__).with_name("nbtemplates")
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?!data:|#)([a-z][a-z0-9+.-]*:|//)""", re.I)

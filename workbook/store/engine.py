@@ -8,20 +8,24 @@ at once: a second writer waits for the first instead of failing or overwriting i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from ..errors import StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "workbook_immediate"  # execution option: begin a SQLite write transaction IMMEDIATE
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
+# The newest migration. Opening a store compares the database with it and loads Alembic only
+# when an upgrade is due; tests/store/test_migrations.py keeps it equal to the scripts' head.
+HEAD = "0001"
+_SHIPPED = MIGRATIONS
 
 
 def sqlite_url(path: Path) -> str:
@@ -72,6 +76,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
 
 def _alembic_config(conn: Connection) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", MIGRATIONS)
     cfg.attributes["connection"] = conn
@@ -79,11 +85,17 @@ def _alembic_config(conn: Connection) -> Config:
 
 
 def head_revision() -> str | None:
+    """The head of the migration scripts (read with Alembic)."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory(MIGRATIONS).get_current_head()
 
 
 def current_revision(conn: Connection) -> str | None:
-    return MigrationContext.configure(conn).get_current_revision()
+    """The database's schema revision, or None for a database without one."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -91,6 +103,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(7310472)"))
-        if revision == "head" and current_revision(conn) == head_revision():
-            return
+        if revision == "head" and current_revision(conn) == HEAD and MIGRATIONS == _SHIPPED:
+            return  # up to date: Alembic is not even imported
+        from alembic import command
+
         command.upgrade(_alembic_config(conn), revision)
