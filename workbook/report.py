@@ -98,13 +98,13 @@ class Report:
     def cover(self) -> None:
         c, plan = self.case.client, self.case.plan
         goal = plan.goal if plan and plan.goal else c.goal
-        target = f" by {_date(plan.target)}" if plan and plan.target else ""
+        target = f"<p>Target date: {_date(plan.target)}</p>" if plan and plan.target else ""
         who = "Client's copy" if self.audience == "client" else "Practitioner's copy (private)"
         self._show(
             f'<h1 style="font-size:2.2em;margin-bottom:0.2em">{esc(c.name)}</h1>'
             f'<p style="font-size:1.2em">Career action plan · {who}</p>'
-            f"<p><b>Goal</b>{html.escape(target)}: {esc(goal)}</p>"
-            f"<p>Started {_date(c.started)} · as of {_date(self.as_of)}</p>"
+            f"<p><b>Goal:</b> {esc(goal)}</p>{target}"
+            f"<p>Started {_date(c.started)} · written {_date(self.as_of)}</p>"
         )
 
     def situation(self) -> None:
