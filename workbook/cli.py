@@ -321,6 +321,39 @@ def app(ctx: click.Context, opts: _Options, client: str | None) -> None:
     run(app_command(practice, client, ctx.args), practice)
 
 
+@cli.command("check")
+@click.argument("client")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to check as of (default: today)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_options
+def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN001
+    """Check how faithfully a case follows the method, step by step.
+
+    Each check passes, warns or fails, and says what to do and why it matters. The exit status
+    is 0 whatever the findings.
+
+    \b
+    Example:
+      workbook check lana --as-of 2026-11-25
+      workbook check lana --format json
+    """
+    import json
+
+    from .fidelity import as_text, run_checks
+
+    with opts.practice().open(create=False) as store:
+        case = store.load(client)
+    findings = run_checks(case, as_of.date() if as_of else None)
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(findings))
+
+
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     from .generate import FORMATS
 

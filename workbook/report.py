@@ -250,6 +250,26 @@ class Report:
             + f"<h4>Next check-in</h4><p>{_date(nxt)}</p>"
         )
 
+    def fidelity(self) -> None:
+        """How faithfully the case follows the method. Practitioner's copy only."""
+        if self.audience != "practitioner":  # generate drops these cells; run by hand: nothing
+            return
+        from .fidelity import STEP_NAMES, run_checks
+
+        marks = {"pass": "&#10003;", "warn": "&#9888;", "fail": "&#10007;"}
+        rows = [
+            {
+                "_mark": f"{marks[f.status]} {f.status}",
+                "step": STEP_NAMES[f.step],
+                "check": f.check.replace("_", " "),
+                "message": f.message,
+            }
+            for f in run_checks(self.case, self.as_of)
+        ]
+        self._show(
+            _table(rows, {"_mark": "", "step": "Step", "check": "Check", "message": "What to do"})
+        )
+
     def reflections(self) -> None:
         """The practitioner's reflections. Never shown in the client's copy."""
         if self.audience != "practitioner":  # generate drops these cells; run by hand: nothing
