@@ -354,6 +354,68 @@ def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN00
         click.echo(as_text(findings))
 
 
+@cli.command()
+@click.argument("client")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The case file to write (mode 0600).",
+)
+@click.option("--shift-days", type=int, hidden=True, help="Fixed date offset (for tests).")
+@pass_options
+def deidentify(opts: _Options, client: str, output: Path, shift_days: int | None) -> None:
+    """Write a de-identified copy of a client's case, for supervision.
+
+    Names, organisations, e-mail addresses and phone numbers become consistent placeholders
+    and every date moves by one secret offset. Refused unless the client consented to sharing.
+
+    \b
+    Example:
+      workbook deidentify lana -o lana-for-supervision.yaml
+    """
+    from .casefile import write_case
+    from .deidentify import deidentify as make_copy
+
+    with opts.practice().open(create=False) as store:
+        case = store.load(client)
+    write_case(make_copy(case, shift_days), output)
+    click.echo(f"wrote a de-identified copy of {client} to {output}")
+
+
+@cli.command()
+@click.option("--client", "client", help="Only this client's reflections.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only reflections from this date on."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML file to write (default: PRACTICE/journal.html), mode 0600.",
+)
+@pass_options
+def journal(opts: _Options, client: str | None, since, output: Path | None) -> None:  # noqa: ANN001
+    """Write all reflections, in date order, as one HTML document for supervision.
+
+    \b
+    Example:
+      workbook journal --since 2026-10-01
+      workbook journal --client lana -o lana-journal.html
+    """
+    from .files import write_private
+    from .journal import journal_html
+
+    practice = opts.practice()
+    with practice.open(create=False) as store:
+        ids = [client] if client else store.client_ids()
+        cases = [store.load(c) for c in ids]
+    page = journal_html(cases, since.date() if since else None)
+    target = write_private(output or practice.path / "journal.html", page.encode("utf-8"))
+    click.echo(f"wrote {target}")
+
+
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     from .generate import FORMATS
 

@@ -166,6 +166,8 @@ def _phone(found: str, ph: Placeholders) -> str:
 
 def _other_name(match: re.Match, text: str, ph: Placeholders) -> str:
     words = match.group(1)
+    if re.match(r"(Person|Organisation|Name) [A-Z]+\b", words):
+        return words  # a placeholder already
     before = text[: match.start()].rstrip()
     sentence_start = not before or before[-1] in '.!?:;\n"“(' or before.endswith("-")
     first, *rest = words.split()
@@ -176,8 +178,6 @@ def _other_name(match: re.Match, text: str, ph: Placeholders) -> str:
         if tail.split()[0].lower() in COMMON or tail[0].islower():
             return words
         return first + " " + ph.get(tail, "Name")
-    if words.startswith(("Person ", "Organisation ", "Name ")):
-        return words
     return ph.get(words, "Name")
 
 
