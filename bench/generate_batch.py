@@ -122,35 +122,72 @@ def main() -> None:
 
         workbook = [str(BIN / "workbook"), "--practice", str(practice)]
         single, single_peak, single_pss = run_measured(
-            [*workbook, "generate", ids[0], "--format", "ipynb,html", "--as-of", AS_OF], env)
-        print(f"single: {single:.2f} s, peak RSS {single_peak / 2**20:.0f} MiB, "
-              f"PSS {single_pss / 2**20:.0f} MiB", flush=True)
+            [*workbook, "generate", ids[0], "--format", "ipynb,html", "--as-of", AS_OF], env
+        )
+        print(
+            f"single: {single:.2f} s, peak RSS {single_peak / 2**20:.0f} MiB, "
+            f"PSS {single_pss / 2**20:.0f} MiB",
+            flush=True,
+        )
 
         batch, batch_peak, batch_pss = run_measured(
-            [*workbook, "generate", "--all", "--format", "ipynb,html", "--as-of", AS_OF], env)
+            [*workbook, "generate", "--all", "--format", "ipynb,html", "--as-of", AS_OF], env
+        )
         per = batch / len(ids)
-        print(f"batch: {batch:.1f} s, {per:.2f} s per workbook, peak RSS "
-              f"{batch_peak / 2**20:.0f} MiB, PSS {batch_pss / 2**20:.0f} MiB", flush=True)
+        print(
+            f"batch: {batch:.1f} s, {per:.2f} s per workbook, peak RSS "
+            f"{batch_peak / 2**20:.0f} MiB, PSS {batch_pss / 2**20:.0f} MiB",
+            flush=True,
+        )
 
         out = tmp / "baseline"
         out.mkdir()
         started = time.perf_counter()
         for client in ids:
             nb = out / f"{client}.ipynb"
-            subprocess.run([str(BIN / "papermill"), str(TEMPLATE), str(nb), "-p", "client",
-                            client, "-p", "practice", str(practice), "-p", "as_of", AS_OF,
-                            "--no-progress-bar", "--log-level", "ERROR", "-k", "python3"],
-                           env=env, check=True, capture_output=True)
-            subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input",
-                            str(nb)], env=env, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    str(BIN / "papermill"),
+                    str(TEMPLATE),
+                    str(nb),
+                    "-p",
+                    "client",
+                    client,
+                    "-p",
+                    "practice",
+                    str(practice),
+                    "-p",
+                    "as_of",
+                    AS_OF,
+                    "--no-progress-bar",
+                    "--log-level",
+                    "ERROR",
+                    "-k",
+                    "python3",
+                ],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)],
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         baseline = time.perf_counter() - started
         print(f"baseline: {baseline:.1f} s ({baseline / len(ids):.2f} s per client)", flush=True)
 
     figures = {
-        "clients": len(ids), "cores": os.cpu_count(), "floor_s": round(floor, 3),
-        "single_s": round(single, 2), "single_peak_mib": round(single_peak / 2**20),
-        "batch_s": round(batch, 1), "batch_per_workbook_s": round(per, 3),
-        "batch_peak_mib": round(batch_peak / 2**20), "baseline_s": round(baseline, 1),
+        "clients": len(ids),
+        "cores": os.cpu_count(),
+        "floor_s": round(floor, 3),
+        "single_s": round(single, 2),
+        "single_peak_mib": round(single_peak / 2**20),
+        "batch_s": round(batch, 1),
+        "batch_per_workbook_s": round(per, 3),
+        "batch_peak_mib": round(batch_peak / 2**20),
+        "baseline_s": round(baseline, 1),
         "single_peak_pss_mib": round(single_pss / 2**20),
         "batch_peak_pss_mib": round(batch_pss / 2**20),
         "pss_peak_vs_single": round(batch_pss / single_pss, 2),
@@ -161,8 +198,10 @@ def main() -> None:
     print(json.dumps(figures, indent=2))
     print(f"(a) speed-up over the papermill CLI: {figures['speedup_vs_baseline']}x (target >= 3)")
     print(f"(b) per workbook / floor: {figures['per_workbook_vs_floor']}x (target <= 1.0)")
-    print(f"(c) peak memory / single: {figures['pss_peak_vs_single']}x by PSS, "
-          f"{figures['peak_vs_single']}x by RSS (target <= 2)")
+    print(
+        f"(c) peak memory / single: {figures['pss_peak_vs_single']}x by PSS, "
+        f"{figures['peak_vs_single']}x by RSS (target <= 2)"
+    )
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n")
 

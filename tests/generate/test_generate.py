@@ -270,3 +270,15 @@ def test_cli_errors(lana_store, practice):
     assert run(cli, [*_args(practice), "generate", "lana", "--format", "docx"]).exit_code == 2
     assert run(cli, [*_args(practice), "generate"]).exit_code == 2
     assert run(cli, [*_args(practice), "generate", "lana", "--all"]).exit_code == 2
+
+
+def test_generating_from_code_that_runs_an_event_loop(lana_generated):
+    """A notebook (or Playwright's sync API) already runs an event loop in the thread."""
+    import asyncio
+
+    practice, _ = lana_generated
+
+    async def inside_a_loop():
+        return generate_one(practice, "lana", formats=["ics"], as_of=AS_OF)
+
+    assert asyncio.run(inside_a_loop()).ok

@@ -12,11 +12,12 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from ..errors import WorkbookError
 from ..files import private_dir, write_private
@@ -149,21 +150,25 @@ def generate_many(
     """
     clients = list(dict.fromkeys(clients))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(clients) or 1))
+    work = _batch(
+        practice, clients, audience, set(formats) & set(FORMATS), as_of or date.today(), jobs, done
+    )
     previous = os.umask(0o077)  # everything written, by us or by papermill, is private
     try:
-        return asyncio.run(
-            _batch(
-                practice,
-                clients,
-                audience,
-                set(formats) & set(FORMATS),
-                as_of or date.today(),
-                jobs,
-                done,
-            )
-        )
+        return _run_to_completion(work)
     finally:
         os.umask(previous)
+
+
+def _run_to_completion(work: Coroutine[Any, Any, list[Result]]) -> list[Result]:
+    """Run ``work`` on an event loop of its own, even when called from code that already
+    runs one (a notebook, or Playwright's sync API)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate") as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def generate_one(
