@@ -416,6 +416,76 @@ def journal(opts: _Options, client: str | None, since, output: Path | None) -> N
     click.echo(f"wrote {target}")
 
 
+@cli.group()
+def workshop() -> None:
+    """Workshops: a practice per trainee from a roster, and a cohort report of their work.
+
+    \b
+    Example:
+      workbook workshop create roster.csv --case lana.yaml --out spring-cohort
+      workbook workshop collect spring-cohort
+    """
+
+
+@workshop.command("create")
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--case",
+    "case_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The practice case every trainee works on.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The workshop folder: one sub-folder per trainee.",
+)
+def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
+    """Make one practice per trainee of ROSTER (a CSV with id, name and email columns).
+
+    Each holds the practice case and its prepared notebooks. A roster with any problem is
+    refused, every problem named by line, and nothing is created.
+
+    \b
+    Example:
+      workbook workshop create roster.csv --case lana.yaml --out spring-cohort
+    """
+    from tqdm import tqdm
+
+    from .workshop import create, read_roster
+
+    total = len(read_roster(roster))
+    with tqdm(total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
+        made = create(roster, case_file, out, progress=lambda _: bar.update(1))
+    click.echo(f"made {len(made)} trainee practice(s) in {out}")
+
+
+@workshop.command("collect")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--names", is_flag=True, help="Show trainees' names (de-identified otherwise).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to report as of.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML file to write (default: FOLDER/cohort-report.html).",
+)
+def workshop_collect(folder: Path, names: bool, as_of, output: Path | None) -> None:  # noqa: ANN001
+    """Read every trainee's practice and write the cohort report (HTML).
+
+    \b
+    Example:
+      workbook workshop collect spring-cohort --as-of 2026-12-01
+    """
+    from .workshop import collect
+
+    click.echo("collecting the cohort's work ...", err=True)
+    report = collect(folder, names=names, as_of=as_of.date() if as_of else None, output=output)
+    click.echo(f"wrote {report}")
+
+
 def _formats(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[str, ...]:
     from .generate import FORMATS
 

@@ -14,7 +14,9 @@ DIR_MODE = 0o700
 
 def private_dir(path: Path) -> Path:
     """Make ``path`` (and missing parents) a folder only its owner can read."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    for folder in reversed(missing):  # every folder made here is private, not only the last
+        folder.mkdir(mode=DIR_MODE, exist_ok=True)
     return path
 
 

@@ -7,13 +7,16 @@ notebooks read everything else from the store when they run.
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import sys
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
+from nbformat import NotebookNode
 
 from .errors import WorkbookError
 from .files import private_dir, write_private
@@ -56,35 +59,44 @@ class Prepared:
 
 
 def prepare(practice: Practice, client: str, *, force: bool = False) -> list[Prepared]:
-    """Write the client's own copy of every guided notebook (papermill, prepare-only).
+    """Write the client's own copy of every guided notebook (papermill's parameters).
 
     Copies that exist already are kept (they may hold the practitioner's own notes) unless
     ``force`` is given.
     """
-    import papermill
-
     with practice.open(create=False) as store:
         if not store.has(client):
             from .errors import ClientNotFound
 
             raise ClientNotFound(client)
-    target = private_dir(notebooks_dir(practice, client))
+    return write_notebooks(
+        notebooks_dir(practice, client), parameters(practice, client), force=force
+    )
+
+
+@lru_cache(maxsize=1)
+def _sources() -> tuple[tuple[str, NotebookNode], ...]:
+    from papermill.iorw import load_notebook_node
+
+    return tuple((p.name, load_notebook_node(str(p))) for p in source_notebooks())
+
+
+def write_notebooks(
+    folder: Path, params: dict[str, str | None], *, force: bool = True
+) -> list[Prepared]:
+    """Write every guided notebook into ``folder`` with ``params`` injected (mode 0600)."""
+    from papermill.parameterize import parameterize_notebook
+
+    target = private_dir(folder)
     done = []
-    for source in source_notebooks():
-        out = target / source.name
+    for name, source in _sources():
+        out = target / name
         if out.exists() and not force:
             done.append(Prepared(out, False))
             continue
-        nb = papermill.execute_notebook(
-            str(source),
-            None,
-            parameters=parameters(practice, client),
-            prepare_only=True,
-            progress_bar=False,
-            kernel_name="python3",
-            log_output=False,
+        nb = parameterize_notebook(
+            copy.deepcopy(source), params, kernel_name="python3", language="python"
         )
-        nb.metadata.papermill.pop("input_path", None)
         write_private(out, nbformat.writes(nb).encode("utf-8"))
         done.append(Prepared(out, True))
     return done

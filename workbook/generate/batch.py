@@ -155,12 +155,12 @@ def generate_many(
     )
     previous = os.umask(0o077)  # everything written, by us or by papermill, is private
     try:
-        return _run_to_completion(work)
+        return run_to_completion(work)
     finally:
         os.umask(previous)
 
 
-def _run_to_completion(work: Coroutine[Any, Any, list[Result]]) -> list[Result]:
+def run_to_completion(work: Coroutine[Any, Any, Any]) -> Any:
     """Run ``work`` on an event loop of its own, even when called from code that already
     runs one (a notebook, or Playwright's sync API)."""
     try:

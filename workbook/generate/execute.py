@@ -66,11 +66,17 @@ def section_of(nb: NotebookNode, index: int) -> str:
 async def run(
     practice: Practice, client: str, audience: str, as_of: date, out: Path
 ) -> NotebookNode:
-    """Execute the template for one client in a fresh kernel, writing the result to ``out``.
+    """Execute the client workbook template for one client, writing the result to ``out``."""
+    params = parameters(practice, client, audience, as_of)
+    return await execute(template(audience), params, out, client)
 
-    papermill injects the parameters and, when a cell fails, writes its error banner into
-    ``out``; :class:`TemplateFailed` then names the failing section. The kernel is driven
-    asynchronously, so one process can run several clients' kernels at once.
+
+async def execute(source: NotebookNode, params: dict, out: Path, label: str) -> NotebookNode:
+    """Execute a template in a fresh kernel with papermill's parameters, writing ``out``.
+
+    When a cell fails, papermill's error banner goes into ``out`` and :class:`TemplateFailed`
+    names the section. The kernel is driven asynchronously, so one process can run several
+    kernels at once.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -79,14 +85,13 @@ async def run(
     from papermill.execute import prepare_notebook_metadata, raise_for_execution_errors
     from papermill.parameterize import parameterize_notebook
 
-    source = template(audience)
     nb = parameterize_notebook(
         copy.deepcopy(source),  # papermill changes the notebook it is given in place
-        parameters(practice, client, audience, as_of),
+        params,
         kernel_name="python3",
         language="python",
     )
-    nb = prepare_notebook_metadata(nb, "client_workbook.ipynb", str(out))
+    nb = prepare_notebook_metadata(nb, TEMPLATE.name, str(out))
     runner = NotebookClient(
         nb,
         kernel_name="python3",
@@ -100,7 +105,7 @@ async def run(
         raise_for_execution_errors(nb, str(out))
     except PapermillExecutionError as exc:
         section = section_of(source, _template_index(source, exc.cell_index))
-        raise TemplateFailed(client, section, f"{exc.ename}: {exc.evalue}", out) from None
+        raise TemplateFailed(label, section, f"{exc.ename}: {exc.evalue}", out) from None
     nbformat.write(nb, str(out))
     return nb
 

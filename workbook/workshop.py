@@ -1,0 +1,163 @@
+"""Workshops for educators: one practice per trainee from a roster, and collecting their work.
+
+``create`` checks the roster and the practice case first and builds every trainee's folder in a
+staging folder, moving them into place only when all are ready: a bad roster creates nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from .casefile import read_case
+from .errors import WorkbookError
+from .files import private_dir, write_private
+from .model.records import SLUG
+from .practice import Practice
+
+COLUMNS = ("id", "name", "email")
+EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
+META = "workshop.json"
+TRAINEE = "trainee.json"
+
+
+class RosterError(WorkbookError):
+    """Every problem of a roster, one per line, each naming the line."""
+
+
+@dataclass(frozen=True)
+class Trainee:
+    id: str
+    name: str
+    email: str
+
+
+def read_roster(path: Path) -> list[Trainee]:
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise RosterError(f"{name}: is not UTF-8 text; save the roster as UTF-8 CSV") from None
+    except OSError as exc:
+        raise RosterError(f"{name}: cannot be read ({exc.strerror})") from None
+    rows = csv.DictReader(text.splitlines())
+    header = [h.strip().lower() for h in rows.fieldnames or []]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise RosterError(
+            f"{name}, line 1: missing column(s) {', '.join(missing)}; the roster "
+            "needs the columns id, name and email"
+        )
+    rows.fieldnames = header
+    problems, trainees, seen = [], [], {}
+    for line, row in enumerate(rows, start=2):
+        tid, tname, email = ((row.get(c) or "").strip() for c in COLUMNS)
+        if not any((tid, tname, email)):
+            continue
+        where = f"{name}, line {line}"
+        if not SLUG.fullmatch(tid):
+            problems.append(f"{where}: id {tid!r} must be a short slug (a-z, 0-9, hyphens)")
+        elif tid in seen:
+            problems.append(f"{where}: id {tid!r} is already used on line {seen[tid]}")
+        else:
+            seen[tid] = line
+        if not tname:
+            problems.append(f"{where}: name is empty")
+        if not EMAIL.fullmatch(email):
+            problems.append(f"{where}: email {email!r} is not an e-mail address")
+        trainees.append(Trainee(tid, tname, email))
+    if problems:
+        raise RosterError("\n".join(problems))
+    if not trainees:
+        raise RosterError(f"{name}: the roster lists no trainees")
+    return trainees
+
+
+def create(
+    roster: Path, case_file: Path, out: Path, progress: Callable[[str], None] | None = None
+) -> list[Path]:
+    """Make ``out/<id>/`` for every trainee: a practice holding the case and its notebooks."""
+    from .notebooks import notebooks_dir, parameters, write_notebooks
+
+    trainees = read_roster(roster)
+    case = read_case(case_file)
+    taken = [t.id for t in trainees if (out / t.id).exists()]
+    if taken:
+        raise WorkbookError(
+            f"{out}: folders already exist for {', '.join(taken)}; choose "
+            "another --out or remove them"
+        )
+    private_dir(out)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        first = None
+        for trainee in trainees:
+            practice = Practice(staging / trainee.id)
+            if first is None:
+                with practice.open() as store:
+                    store.save(case)
+                first = practice
+            else:  # the same practice case: copy the database made (and migrated) once
+                private_dir(practice.path)
+                shutil.copy2(first.db_path, practice.db_path)
+            final = Practice(out / trainee.id)  # where it will live: what the notebooks say
+            write_notebooks(
+                notebooks_dir(practice, case.client.id), parameters(final, case.client.id)
+            )
+            write_private(practice.path / TRAINEE, json.dumps(asdict(trainee)).encode())
+            if progress:
+                progress(trainee.id)
+        for trainee in trainees:
+            (staging / trainee.id).rename(out / trainee.id)
+        meta = {"case": case.client.id, "trainees": [t.id for t in trainees]}
+        write_private(out / META, json.dumps(meta, indent=2).encode())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / t.id for t in trainees]
+
+
+COHORT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "cohort_report.ipynb"
+
+
+def collect(
+    workshop: Path,
+    *,
+    names: bool = False,
+    as_of=None,  # noqa: ANN001
+    output: Path | None = None,
+) -> Path:
+    """Run the cohort report template over every trainee's practice; write it as HTML."""
+    from papermill.iorw import load_notebook_node
+
+    from .generate.batch import run_to_completion
+    from .generate.execute import execute
+    from .generate.export import html
+
+    if not (workshop / META).exists():
+        raise WorkbookError(
+            f"{workshop}: not a workshop folder (no {META}); make one with "
+            "`workbook workshop create`"
+        )
+    report = output or workshop / "cohort-report.html"
+    notebook = report.with_suffix(".ipynb")
+    params = {
+        "workshop": str(workshop.resolve()),
+        "names": names,
+        "as_of": as_of.isoformat() if as_of else None,
+    }
+    previous = os.umask(0o077)  # the notebook holds the cohort's work: private
+    try:
+        nb = run_to_completion(
+            execute(load_notebook_node(str(COHORT_TEMPLATE)), params, notebook, "cohort report")
+        )
+    finally:
+        os.umask(previous)
+    write_private(report, html(nb, "Cohort report").encode("utf-8"))
+    return report
