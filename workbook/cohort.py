@@ -38,25 +38,70 @@ def load(workshop: Path, names: bool = False) -> list[Member]:
     except (OSError, ValueError) as exc:
         raise WorkbookError(f"{workshop}: not a workshop folder ({META}: {exc})") from None
     members = []
-    for n, tid in enumerate(meta["trainees"], start=1):
-        folder = workshop / tid
-        label = f"Trainee {n:02d}"
-        if names:
+    with _Reader() as reader:
+        for n, tid in enumerate(meta["trainees"], start=1):
+            folder = workshop / tid
+            label = f"Trainee {n:02d}"
+            if names:
+                try:
+                    label = json.loads((folder / TRAINEE).read_text(encoding="utf-8"))["name"]
+                except (OSError, ValueError, KeyError):
+                    label = tid
+            practice = Practice(folder)
+            if not practice.db_path.exists():
+                members.append(Member(tid, label, None, "no practice found"))
+                continue
             try:
-                label = json.loads((folder / TRAINEE).read_text(encoding="utf-8"))["name"]
-            except (OSError, ValueError, KeyError):
-                label = tid
-        practice = Practice(folder)
-        if not practice.db_path.exists():
-            members.append(Member(tid, label, None, "no practice found"))
-            continue
-        try:
-            with practice.open(create=False) as store:
-                members.append(Member(tid, label, store.load(meta["case"])))
-        except WorkbookError as exc:  # said without the folder or id, which name the trainee
-            reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
-            members.append(Member(tid, label, None, f"unreadable: {reason}"))
+                members.append(Member(tid, label, reader.read(practice, meta["case"])))
+            except WorkbookError as exc:  # said without the folder or id: they name the trainee
+                reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
+                members.append(Member(tid, label, None, f"unreadable: {reason}"))
     return members
+
+
+class _Reader:
+    """Reads many trainees' practices through one connection, attaching each database in turn,
+    so the queries are compiled once for the whole cohort rather than once per practice."""
+
+    def __enter__(self) -> _Reader:
+        from sqlalchemy import create_engine
+
+        self.engine = create_engine("sqlite://")
+        self.conn = self.engine.connect()
+        self.attached = self.conn.execution_options(schema_translate_map={None: "trainee"})
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+    def read(self, practice: Practice, client: str) -> Case:
+        from sqlalchemy.exc import DBAPIError
+
+        from .store import cases
+        from .store.engine import HEAD
+
+        try:
+            self.conn.exec_driver_sql("ATTACH DATABASE ? AS trainee", (str(practice.db_path),))
+        except DBAPIError as exc:
+            self.conn.rollback()
+            raise WorkbookError(str(exc.orig).splitlines()[0]) from None
+        try:
+            version = self.conn.exec_driver_sql(
+                "SELECT version_num FROM trainee.alembic_version"
+            ).scalar()
+            if version != HEAD:  # made by another version: the store upgrades it first
+                with practice.open(create=False) as store:
+                    return store.load(client)
+            pk = cases.client_pk(self.attached, client)
+            if pk is None:
+                raise WorkbookError(f"the practice case {client!r} is not in the practice")
+            return cases.read_case(self.attached, pk)
+        except DBAPIError as exc:
+            raise WorkbookError(str(exc.orig).splitlines()[0]) from None
+        finally:
+            self.conn.rollback()
+            self.conn.exec_driver_sql("DETACH DATABASE trainee")
 
 
 def completion(members: list[Member]) -> pd.DataFrame:
