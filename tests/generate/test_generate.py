@@ -281,4 +281,8 @@ def test_generating_from_code_that_runs_an_event_loop(lana_generated):
     async def inside_a_loop():
         return generate_one(practice, "lana", formats=["ics"], as_of=AS_OF)
 
-    assert asyncio.run(inside_a_loop()).ok
+    from concurrent.futures import ThreadPoolExecutor
+
+    # in a thread of its own: this test's thread may already run Playwright's loop
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, inside_a_loop()).result().ok
