@@ -186,6 +186,7 @@ def test_collect_writes_a_deidentified_report(tmp_path, case_file):
     out = _cohort(tmp_path, case_file)
     result = CliRunner().invoke(cli, ["workshop", "collect", str(out), "--as-of", "2026-11-25"])
     assert result.exit_code == 0, result.stderr
+    assert "Trainee 03: unreadable" in result.stderr  # reported as it goes, never fatal
     page = (out / "cohort-report.html").read_text(encoding="utf-8")
     assert stat.S_IMODE((out / "cohort-report.html").stat().st_mode) == 0o600
     assert "Trainee 03" in page and "unreadable" in page

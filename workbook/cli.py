@@ -479,9 +479,17 @@ def workshop_collect(folder: Path, names: bool, as_of, output: Path | None) -> N
     Example:
       workbook workshop collect spring-cohort --as-of 2026-12-01
     """
+    from tqdm import tqdm
+
+    from .cohort import load
     from .workshop import collect
 
-    click.echo("collecting the cohort's work ...", err=True)
+    with tqdm(desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
+        members = load(folder, progress=lambda _: bar.update(1))  # a first look, with progress
+    for m in members:
+        if m.problem:
+            click.echo(f"{m.label}: {m.problem}", err=True)
+    click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
     report = collect(folder, names=names, as_of=as_of.date() if as_of else None, output=output)
     click.echo(f"wrote {report}")
 

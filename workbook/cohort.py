@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,9 @@ class Member:
     problem: str | None = None
 
 
-def load(workshop: Path, names: bool = False) -> list[Member]:
+def load(
+    workshop: Path, names: bool = False, progress: Callable[[Member], None] | None = None
+) -> list[Member]:
     meta_path = workshop / META
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -50,12 +53,16 @@ def load(workshop: Path, names: bool = False) -> list[Member]:
             practice = Practice(folder)
             if not practice.db_path.exists():
                 members.append(Member(tid, label, None, "no practice found"))
+                if progress:
+                    progress(members[-1])
                 continue
             try:
                 members.append(Member(tid, label, reader.read(practice, meta["case"])))
             except WorkbookError as exc:  # said without the folder or id: they name the trainee
                 reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
                 members.append(Member(tid, label, None, f"unreadable: {reason}"))
+            if progress:
+                progress(members[-1])
     return members
 
 

@@ -13,6 +13,7 @@ import io
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from IPython.display import HTML, Image, display
 
 from . import plots
@@ -58,7 +59,8 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
 
 
 def _date(value: Any) -> str:
-    if value is None or (hasattr(value, "isoformat") is False):
+    """``9 October 2026``; a dash for a missing date (None or pandas' NaT)."""
+    if not isinstance(value, date) or pd.isna(value):
         return "—"
     return value.strftime("%d %B %Y").lstrip("0")
 
@@ -199,7 +201,7 @@ class Report:
         table = plan_table(self.frames, self.as_of)
         rows = []
         for r in table.to_dict("records"):
-            due = "—" if r["due"] is None or r["due"] != r["due"] else _date(r["due"].date())
+            due = _date(r["due"])
             flag = ' <span class="wb-overdue">overdue</span>' if r["overdue"] else ""
             rows.append(
                 r | {"_due": html.escape(due) + flag, "_status": html.escape(str(r["status"]))}
