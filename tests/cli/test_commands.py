@@ -23,13 +23,20 @@ def run(*args, env=None):
     return CliRunner().invoke(cli, list(map(str, args)), env=env)
 
 
-@pytest.mark.parametrize("name", sorted(cli.commands))
-def test_every_command_has_help_with_an_example(name):
-    result = run(name, "--help")
+def _command_paths(group, prefix=()):
+    for name, command in sorted(group.commands.items()):
+        yield (*prefix, name)
+        if hasattr(command, "commands"):
+            yield from _command_paths(command, (*prefix, name))
+
+
+@pytest.mark.parametrize("path", list(_command_paths(cli)), ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = run(*path, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.stdout
     example = result.stdout.split("Example:")[1].split("Options:")[0]
-    assert "workbook " in example and f" {name}" in example
+    assert "workbook " in example and f" {path[-1]}" in example
 
 
 def test_top_level_help_and_version():

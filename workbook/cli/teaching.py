@@ -1,0 +1,183 @@
+"""Commands for practice and teaching: check, deidentify, journal, workshop."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import _Options, cli, pass_options
+
+
+@cli.command("check")
+@click.argument("client")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to check as of (default: today)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@pass_options
+def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN001
+    """Check how faithfully a case follows the method, step by step.
+
+    Each check passes, warns or fails, and says what to do and why it matters. The exit status
+    is 0 whatever the findings.
+
+    \b
+    Example:
+      workbook check lana --as-of 2026-11-25
+      workbook check lana --format json
+    """
+    import json
+
+    from ..fidelity import as_text, run_checks
+
+    with opts.practice().open(create=False) as store:
+        case = store.load(client)
+    findings = run_checks(case, as_of.date() if as_of else None)
+    if fmt == "json":
+        click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
+    else:
+        click.echo(as_text(findings))
+
+
+@cli.command()
+@click.argument("client")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The case file to write (mode 0600).",
+)
+@click.option("--shift-days", type=int, hidden=True, help="Fixed date offset (for tests).")
+@pass_options
+def deidentify(opts: _Options, client: str, output: Path, shift_days: int | None) -> None:
+    """Write a de-identified copy of a client's case, for supervision.
+
+    Names, organisations, e-mail addresses and phone numbers become consistent placeholders
+    and every date moves by one secret offset. Refused unless the client consented to sharing.
+
+    \b
+    Example:
+      workbook deidentify lana -o lana-for-supervision.yaml
+    """
+    from ..casefile import write_case
+    from ..deidentify import deidentify as make_copy
+
+    with opts.practice().open(create=False) as store:
+        case = store.load(client)
+    write_case(make_copy(case, shift_days), output)
+    click.echo(f"wrote a de-identified copy of {client} to {output}")
+
+
+@cli.command()
+@click.option("--client", "client", help="Only this client's reflections.")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="Only reflections from this date on."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML file to write (default: PRACTICE/journal.html), mode 0600.",
+)
+@pass_options
+def journal(opts: _Options, client: str | None, since, output: Path | None) -> None:  # noqa: ANN001
+    """Write all reflections, in date order, as one HTML document for supervision.
+
+    \b
+    Example:
+      workbook journal --since 2026-10-01
+      workbook journal --client lana -o lana-journal.html
+    """
+    from ..files import write_private
+    from ..journal import journal_html
+
+    practice = opts.practice()
+    with practice.open(create=False) as store:
+        ids = [client] if client else store.client_ids()
+        cases = [store.load(c) for c in ids]
+    page = journal_html(cases, since.date() if since else None)
+    target = write_private(output or practice.path / "journal.html", page.encode("utf-8"))
+    click.echo(f"wrote {target}")
+
+
+@cli.group()
+def workshop() -> None:
+    """Workshops: a practice per trainee from a roster, and a cohort report of their work.
+
+    \b
+    Example:
+      workbook workshop create roster.csv --case lana.yaml --out spring-cohort
+      workbook workshop collect spring-cohort
+    """
+
+
+@workshop.command("create")
+@click.argument("roster", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--case",
+    "case_file",
+    required=True,
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="The practice case every trainee works on.",
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The workshop folder: one sub-folder per trainee.",
+)
+def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
+    """Make one practice per trainee of ROSTER (a CSV with id, name and email columns).
+
+    Each holds the practice case and its prepared notebooks. A roster with any problem is
+    refused, every problem named by line, and nothing is created.
+
+    \b
+    Example:
+      workbook workshop create roster.csv --case lana.yaml --out spring-cohort
+    """
+    from tqdm import tqdm
+
+    from ..workshop import create, read_roster
+
+    total = len(read_roster(roster))
+    with tqdm(total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
+        made = create(roster, case_file, out, progress=lambda _: bar.update(1))
+    click.echo(f"made {len(made)} trainee practice(s) in {out}")
+
+
+@workshop.command("collect")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--names", is_flag=True, help="Show trainees' names (de-identified otherwise).")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to report as of.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="HTML file to write (default: FOLDER/cohort-report.html).",
+)
+def workshop_collect(folder: Path, names: bool, as_of, output: Path | None) -> None:  # noqa: ANN001
+    """Read every trainee's practice and write the cohort report (HTML).
+
+    \b
+    Example:
+      workbook workshop collect spring-cohort --as-of 2026-12-01
+    """
+    from tqdm import tqdm
+
+    from ..cohort import load
+    from ..workshop import collect
+
+    with tqdm(desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
+        members = load(folder, progress=lambda _: bar.update(1))  # a first look, with progress
+    for m in members:
+        if m.problem:
+            click.echo(f"{m.label}: {m.problem}", err=True)
+    click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
+    report = collect(folder, names=names, as_of=as_of.date() if as_of else None, output=output)
+    click.echo(f"wrote {report}")
