@@ -280,3 +280,18 @@ def test_unknown_client_is_explained(lana_store, practice):
     assert "Choose or create a client first" in form.save().message
     assert lana_store.load("lana").stories[-1].id == "s4"
     wb.store.close()
+
+
+def test_an_unexpected_error_is_shown_not_swallowed(wb, monkeypatch):
+    from workbook.forms import logic
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(logic, "save_record", broken)
+    form = wb.form("stories")
+    form.fields["title"].set("t")
+    form.fields["text"].set("x")
+    outcome = form.save()
+    assert not outcome.ok
+    assert "disk on fire" in form.status.value and "nothing was saved" in form.status.value

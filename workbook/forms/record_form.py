@@ -30,7 +30,8 @@ def table_html(df) -> str:  # noqa: ANN001 - a DataFrame
     """Records as an HTML table; every value escaped."""
     if df.empty:
         return "<i>Nothing recorded yet.</i>"
-    return df.to_html(index=False, escape=True, border=0, classes="wb-records", na_rep="")
+    shown = df.rename(columns=lambda c: str(c).replace("_", " "))
+    return shown.to_html(index=False, escape=True, border=0, classes="wb-records", na_rep="")
 
 
 class _Form:
@@ -53,7 +54,12 @@ class _Form:
         """Run a save or delete for the current client; show its message where it belongs."""
         for f in self.fields.values():
             f.show_error(None)
-        outcome = action(self.wb.client) if self.wb.client else logic.NO_CLIENT
+        try:
+            outcome = action(self.wb.client) if self.wb.client else logic.NO_CLIENT
+        except Exception as exc:  # a bug: shown beside the button, not lost in the kernel log
+            outcome = logic.Outcome(
+                False, f"Something went wrong ({type(exc).__name__}: {exc}); nothing was saved."
+            )
         if not outcome.ok and outcome.field in self.fields:
             self.fields[outcome.field].show_error(outcome.message)
         self.status.value = status_html(outcome)
