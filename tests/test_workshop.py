@@ -91,20 +91,14 @@ def test_every_problem_is_listed(tmp_path, case_file):
     assert len(lines) == 3 and "line 2" in lines[0] and "line 3" in result.stderr
 
 
+def _create(tmp_path, roster_text, case_file, out):
+    args = ["workshop", "create", str(_roster(tmp_path, roster_text)), "--case", str(case_file)]
+    return CliRunner().invoke(cli, [*args, "--out", str(out)])
+
+
 def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):
     out = tmp_path / "cohort"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "workshop",
-            "create",
-            str(_roster(tmp_path, GOOD)),
-            "--case",
-            str(case_file),
-            "--out",
-            str(out),
-        ],
-    )
+    result = _create(tmp_path, GOOD, case_file, out)
     assert result.exit_code == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["ana", "ben", "cat", "workshop.json"]
     for tid in ("ana", "ben", "cat"):
@@ -125,18 +119,7 @@ def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):
         for path in [practice.path, practice.db_path, *notebooks, out / tid / "notebooks"]:
             mode = stat.S_IMODE(path.stat().st_mode)
             assert mode in (0o600, 0o700), (path, oct(mode))
-    again = CliRunner().invoke(
-        cli,
-        [
-            "workshop",
-            "create",
-            str(_roster(tmp_path, GOOD)),
-            "--case",
-            str(case_file),
-            "--out",
-            str(out),
-        ],
-    )
+    again = _create(tmp_path, GOOD, case_file, out)
     assert again.exit_code == 1 and "already exist" in again.stderr
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, select
 
+from workbook.generate import export
 from workbook.practice import Practice
 
 try:  # a test extra; the browser fixture skips (or under CI fails) when it is missing
@@ -33,14 +34,8 @@ try:  # a test extra; the browser fixture skips (or under CI fails) when it is m
 except ImportError:  # pragma: no cover
     expect = None
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM = Path(export.CHROMIUM)  # the same browser and flags the product prints PDFs with
+CHROMIUM_ARGS = export.CHROMIUM_ARGS
 TIMEOUT_S = 60
 TIMEOUT_MS = TIMEOUT_S * 1000
 CLIENT = "lana"
