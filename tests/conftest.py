@@ -68,6 +68,23 @@ def lana_store(store: Store, lana):
 _reflected: dict[int, MetaData] = {}
 
 
+def minimal_case(client_id: str = "new", name: str = "New Client"):
+    """A case with only what the format requires: a client with consent to keep records."""
+    from workbook.model import validate_case
+
+    return validate_case(
+        {
+            "format": 1,
+            "client": {
+                "id": client_id,
+                "name": name,
+                "started": "2026-11-01",
+                "consent": {"records": True, "share_deidentified": False},
+            },
+        }
+    )
+
+
 def snapshot(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a refused change left the database as it was."""
     meta = _reflected.get(id(store))

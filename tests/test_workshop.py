@@ -31,6 +31,11 @@ def _roster(tmp_path, text: str) -> Path:
     return path
 
 
+def _create(tmp_path, roster_text, case_file, out):
+    args = ["workshop", "create", str(_roster(tmp_path, roster_text)), "--case", str(case_file)]
+    return CliRunner().invoke(cli, [*args, "--out", str(out)])
+
+
 GOOD = (
     "id,name,email\nana,Ana Silva,ana@example.org\nben,Ben Okafor,ben@example.org\n"
     "cat,Cat Li,cat@example.org\n"
@@ -55,18 +60,7 @@ def test_roster_problems_are_named_by_line_and_nothing_is_created(
     tmp_path, case_file, text, expected
 ):
     out = tmp_path / "cohort"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "workshop",
-            "create",
-            str(_roster(tmp_path, text)),
-            "--case",
-            str(case_file),
-            "--out",
-            str(out),
-        ],
-    )
+    result = _create(tmp_path, text, case_file, out)
     assert result.exit_code == 1
     for word in expected:
         assert word in result.stderr, (word, result.stderr)
@@ -75,25 +69,9 @@ def test_roster_problems_are_named_by_line_and_nothing_is_created(
 
 def test_every_problem_is_listed(tmp_path, case_file):
     text = "id,name,email\nana,Ana,bad\nana,,ana@example.org\n"
-    result = CliRunner().invoke(
-        cli,
-        [
-            "workshop",
-            "create",
-            str(_roster(tmp_path, text)),
-            "--case",
-            str(case_file),
-            "--out",
-            str(tmp_path / "o"),
-        ],
-    )
+    result = _create(tmp_path, text, case_file, tmp_path / "o")
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 3 and "line 2" in lines[0] and "line 3" in result.stderr
-
-
-def _create(tmp_path, roster_text, case_file, out):
-    args = ["workshop", "create", str(_roster(tmp_path, roster_text)), "--case", str(case_file)]
-    return CliRunner().invoke(cli, [*args, "--out", str(out)])
 
 
 def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from .errors import WorkbookError
+from .errors import ClientNotFound, WorkbookError
 from .files import private_dir, write_private
 from .practice import Practice
 
@@ -66,8 +66,6 @@ def prepare(practice: Practice, client: str, *, force: bool = False) -> list[Pre
     """
     with practice.open(create=False) as store:
         if not store.has(client):
-            from .errors import ClientNotFound
-
             raise ClientNotFound(client)
     return write_notebooks(
         notebooks_dir(practice, client), parameters(practice, client), force=force

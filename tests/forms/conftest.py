@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import minimal_case
 from workbook.forms import Workbook
 
 
@@ -16,21 +17,8 @@ def wb(lana_store, practice):
 @pytest.fixture
 def blank_wb(store, practice):
     """A session on a practice with one new client who has nothing recorded yet."""
-    from workbook.model import validate_case
 
-    store.save(
-        validate_case(
-            {
-                "format": 1,
-                "client": {
-                    "id": "new",
-                    "name": "New Client",
-                    "started": "2026-11-01",
-                    "consent": {"records": True, "share_deidentified": False},
-                },
-            }
-        )
-    )
+    store.save(minimal_case())
     session = Workbook("new", str(practice.path), practice.db_url)
     yield session
     session.store.close()

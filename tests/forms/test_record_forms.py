@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import minimal_case, snapshot
 
 
 def _fill(form, **values):
@@ -247,21 +247,8 @@ def test_every_form_shows_the_sample(wb):
 
 def test_header_names_the_client_escaped(store, practice):
     from workbook.forms import Workbook
-    from workbook.model import validate_case
 
-    store.save(
-        validate_case(
-            {
-                "format": 1,
-                "client": {
-                    "id": "x",
-                    "name": "<img src=x onerror=alert(1)>",
-                    "started": "2026-11-01",
-                    "consent": {"records": True, "share_deidentified": False},
-                },
-            }
-        )
-    )
+    store.save(minimal_case("x", "<img src=x onerror=alert(1)>"))
     wb = Workbook("x", str(practice.path), practice.db_url)
     assert "<img" not in wb.header().value and "&lt;img" in wb.header().value
     wb.store.close()

@@ -8,6 +8,7 @@ from itertools import combinations
 
 import pytest
 
+from tests.conftest import minimal_case
 from workbook import plots
 from workbook.frames import case_frames
 from workbook.model import validate_case
@@ -98,17 +99,5 @@ def test_plan_marks_overdue_and_trend_shades_gaps(big_case):
 
 
 def test_empty_case_draws_nothing():
-    frames = case_frames(
-        validate_case(
-            {
-                "format": 1,
-                "client": {
-                    "id": "e",
-                    "name": "E",
-                    "started": "2026-01-01",
-                    "consent": {"records": True, "share_deidentified": False},
-                },
-            }
-        )
-    )
+    frames = case_frames(minimal_case("e", "E"))
     assert all(draw(frames) is None for draw in FIGURES.values())
