@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbook.cli import cli
-from workbook.fidelity import CHECKS, FAIL, PASS, WARN, run_checks
+from workbook.fidelity import CHECKS, FAIL, NAMES, PASS, WARN, run_checks
 from workbook.model import validate_case
 from workbook.sample import sample_case
 
@@ -150,20 +150,166 @@ def test_low_values_with_a_follow_up_only_warn():
     assert finding["followup_on_motivation"].status == WARN
 
 
-def test_check_command_text_and_json(lana_store, practice):
-    args = ["--practice", str(practice.path)] + (
+def _args(practice) -> list[str]:
+    return ["--practice", str(practice.path)] + (
         ["--db", practice.db_url] if practice.db_url else []
     )
+
+
+def test_check_command_text_and_json(lana_store, practice):
+    args = _args(practice)
     text = CliRunner().invoke(cli, [*args, "check", "lana", "--as-of", "2026-11-25"])
-    assert text.exit_code == 0 and "11 passed, 0 to improve, 0 missing" in text.stdout
+    assert text.exit_code == 0, text.output
+    assert text.stdout.splitlines()[-1] == "11 passed, 0 to improve, 0 failed"
     assert text.stdout.startswith("Intake\n")
+    assert "  [pass] Permission is asked before your ideas (permission_first): " in text.stdout
     late = CliRunner().invoke(
         cli, [*args, "check", "lana", "--as-of", "2027-01-10", "--format", "json"]
     )
-    assert late.exit_code == 0  # findings never change the exit status
     items = json.loads(late.stdout)
-    assert set(items[0]) == {"check", "step", "status", "message"}
+    assert [list(i) for i in items] == [["check", "name", "step", "status", "message"]] * 11
+    assert {i["check"]: i["name"] for i in items} == NAMES
     weekly = next(i for i in items if i["check"] == "weekly_checkins")
     assert weekly["status"] == FAIL and weekly["step"] == 4
+    assert weekly["name"] == "Check-ins are weekly"
     unknown = CliRunner().invoke(cli, [*args, "check", "nobody"])
     assert unknown.exit_code == 1 and "no client 'nobody'" in unknown.stderr
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_check_exits_1_when_a_check_fails_and_0_when_some_only_warn(store, practice, fmt):
+    store.save(_flawed(_no_supports))  # one warning: still 0
+    store.save(_flawed(_no_target).model_copy(update={"client": _other_client()}))  # one failure
+    args = [*_args(practice), "check"]
+    warned = CliRunner().invoke(cli, [*args, "lana", "--as-of", "2026-11-25", "--format", fmt])
+    assert warned.exit_code == 0, warned.output
+    failing = CliRunner().invoke(cli, [*args, "other", "--as-of", "2026-11-25", "--format", fmt])
+    assert failing.exit_code == 1, failing.output
+    assert failing.stderr == ""  # the findings are the output; nothing else is said
+    if fmt == "text":
+        assert warned.stdout.splitlines()[-1] == "10 passed, 1 to improve, 0 failed"
+        assert failing.stdout.splitlines()[-1] == "10 passed, 0 to improve, 1 failed"
+    else:
+        statuses = [i["status"] for i in json.loads(failing.stdout)]
+        assert statuses.count(FAIL) == 1 and statuses.count(PASS) == 10
+
+
+def _other_client():
+    return sample_case().client.model_copy(update={"id": "other", "name": "Other"})
+
+
+def test_every_check_has_a_name_in_words():
+    assert set(NAMES) == {name for name, _, _ in CHECKS}
+    for check_id, words in NAMES.items():
+        assert words != check_id and " " in words and "_" not in words, words
+    assert len(set(NAMES.values())) == len(NAMES)
+
+
+def _with_checkins(d, *dates, **last):
+    template = d["checkins"][0]
+    d["checkins"] = [{**template, "date": day} for day in dates]
+    if dates:
+        d["checkins"][-1].update(last)
+
+
+def _finding(change, check, as_of=AS_OF):
+    return next(f for f in run_checks(_flawed(change), as_of) if f.check == check)
+
+
+def test_one_check_in_long_ago_is_not_called_a_gap_between_check_ins():
+    f = _finding(lambda d: _with_checkins(d, "2026-10-06"), "weekly_checkins")
+    assert f.status == FAIL
+    assert f.message.startswith(
+        "50 days without contact from the only check-in, on 2026-10-06, to 2026-11-25."
+    )
+    assert "between" not in f.message and "gap(s)" not in f.message
+
+
+def test_one_recent_check_in_passes_and_says_so():
+    f = _finding(lambda d: _with_checkins(d, "2026-11-20"), "weekly_checkins")
+    assert f.status == PASS
+    assert f.message == "The one check-in so far, on 2026-11-20, is recent."
+
+
+def test_a_gap_between_check_ins_and_a_silence_since_are_told_apart():
+    f = _finding(
+        lambda d: _with_checkins(d, "2026-10-06", "2026-10-13", "2026-10-23"),
+        "weekly_checkins",
+        as_of=date(2026, 11, 2),
+    )
+    assert f.status == WARN
+    assert f.message == (
+        "1 gap of more than a week between check-ins, 10 days from 2026-10-13 to 2026-10-23; "
+        "and 10 days without contact from the last check-in, on 2026-10-23, to 2026-11-02. "
+        "Keep contact weekly while the plan is active."
+    )
+
+
+def test_no_check_in_fails_once_the_plan_is_older_than_a_week():
+    f = _finding(lambda d: _with_checkins(d), "weekly_checkins")
+    assert f.status == FAIL and "no check-in by 2026-11-25" in f.message
+    new = _finding(lambda d: _with_checkins(d), "weekly_checkins", as_of=date(2026, 10, 4))
+    assert new.status == PASS  # the last interview was on 2026-10-02: the plan is days old
+    assert new.message == "No check-in yet; the plan is new. Hold the first by 2026-10-09."
+
+
+def test_no_check_in_means_nothing_to_follow_up_and_no_supports_yet():
+    findings = {f.check: f for f in run_checks(_flawed(lambda d: _with_checkins(d)), AS_OF)}
+    assert findings["followup_on_motivation"].message == (
+        "No check-in yet, so there is nothing to follow up."
+    )
+    assert "first" in findings["supports_recorded"].message
+
+
+def _low_only_checkin(notes):
+    def change(d):
+        _with_checkins(d, "2026-10-06", importance=2, confidence=3, buy_in=False, notes=notes)
+        for a in d["plan"]["actions"]:
+            a["due"] = "2026-10-01"
+
+    return change
+
+
+def test_low_motivation_without_follow_up_says_plainly_what_is_missing():
+    f = _finding(_low_only_checkin(None), "followup_on_motivation")
+    assert f.status == FAIL
+    assert f.message.startswith(
+        "The only check-in (2026-10-06) shows importance 2/10, confidence 3/10 and no buy-in "
+        "to the plan, and no follow-up is recorded: the check-in has no note and no open "
+        "action is due after it."
+    )
+    assert "no longer" not in f.message  # one check-in: nothing was lost
+
+
+def test_a_follow_up_names_what_was_recorded():
+    note = _finding(_low_only_checkin("We agreed on one call a week."), "followup_on_motivation")
+    assert note.status == WARN
+    assert "Recorded since: a note on that check-in." in note.message
+
+    def open_action(d):
+        _low_only_checkin(None)(d)
+        d["plan"]["actions"][0].update(due="2026-10-20", status="todo")
+
+    action = _finding(open_action, "followup_on_motivation")
+    assert action.status == WARN
+    assert "Recorded since: open action a1 due after it." in action.message
+
+
+def test_ids_in_messages_are_counted_in_words():
+    one = _finding(_bare_story, "skills_from_stories")
+    assert "shown in story s2." in one.message
+
+    def two(d):
+        for s in d["stories"][:2]:
+            s["skills"] = []
+
+    assert "shown in stories s1 and s2." in _finding(two, "skills_from_stories").message
+    assert "link action a8 to the idea it carries out" in (
+        _finding(_unlinked_action, "concrete_actions").message
+    )
+
+
+def test_permission_asked_without_an_answer_is_not_called_a_refusal():
+    f = _finding(lambda d: d["permission"].update(granted=None), "permission_first")
+    assert f.status == FAIL
+    assert "did not agree" not in f.message and "answer is not recorded" in f.message

@@ -26,17 +26,26 @@ class Finding:
     status: str
     message: str
 
+    @property
+    def name(self) -> str:
+        """The check's name in words (``check`` is its id)."""
+        return NAMES[self.check]
+
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"check": self.check, "name": self.name, **asdict(self)}
 
 
 Check = Callable[[Case, date], tuple[str, str]]
 CHECKS: list[tuple[str, int, Check]] = []
+NAMES: dict[str, str] = {}
 
 
-def check(name: str, step: int) -> Callable[[Check], Check]:
+def check(name: str, step: int, words: str) -> Callable[[Check], Check]:
+    """Register a check under its id ``name``, with ``words`` as the name people read."""
+
     def register(fn: Check) -> Check:
         CHECKS.append((name, step, fn))
+        NAMES[name] = words
         return fn
 
     return register
@@ -48,6 +57,11 @@ def run_checks(case: Case, as_of: date | None = None) -> list[Finding]:
     return sorted(found, key=lambda f: f.step)
 
 
+def failed(findings: list[Finding]) -> bool:
+    """Whether any check failed: what ``workbook check`` turns into its exit status."""
+    return any(f.status == FAIL for f in findings)
+
+
 STEP_NAMES = {
     0: "Intake",
     1: "Step 1: what has been tried",
@@ -56,6 +70,12 @@ STEP_NAMES = {
     4: "Step 4: motivation and check-ins",
 }
 MARKS = {PASS: "pass", WARN: "WARN", FAIL: "FAIL"}
+SUMMARY = {PASS: "passed", WARN: "to improve", FAIL: "failed"}  # the summary's words
+
+
+def summary(findings: list[Finding]) -> str:
+    """``9 passed, 1 to improve, 1 failed``."""
+    return ", ".join(f"{sum(f.status == s for f in findings)} {SUMMARY[s]}" for s in SUMMARY)
 
 
 def as_text(findings: list[Finding]) -> str:
@@ -64,17 +84,26 @@ def as_text(findings: list[Finding]) -> str:
         if f.step != step:
             step = f.step
             lines.append(STEP_NAMES[step])
-        lines.append(f"  [{MARKS[f.status]}] {f.check}: {f.message}")
-    counts = {s: sum(f.status == s for f in findings) for s in (PASS, WARN, FAIL)}
-    lines.append(f"{counts[PASS]} passed, {counts[WARN]} to improve, {counts[FAIL]} missing")
+        lines.append(f"  [{MARKS[f.status]}] {f.name} ({f.check}): {f.message}")
+    lines.append(summary(findings))
     return "\n".join(lines)
+
+
+def _and(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _ids(kind: str, ids: list[str], plural: str | None = None) -> str:
+    """``story s2`` or ``stories s2 and s3``."""
+    return f"{kind if len(ids) == 1 else plural or kind + 's'} {_and(ids)}"
 
 
 def _actions(case: Case):  # noqa: ANN202
     return case.plan.actions if case.plan else []
 
 
-@check("intake", 0)
+@check("intake", 0, "The intake is recorded")
 def _intake(case: Case, _: date) -> tuple[str, str]:
     c = case.client
     missing = [
@@ -84,48 +113,60 @@ def _intake(case: Case, _: date) -> tuple[str, str]:
         return PASS, "The intake records the client's situation, aspirations and challenges."
     status = FAIL if (case.plan or case.ideas) and len(missing) == 3 else WARN
     return status, (
-        f"Record the client's {', '.join(missing)} in the intake. Planning rests on "
-        "knowing where the client stands and what they hope for; without it ideas "
-        "and goals are guesses."
+        f"Record the client's {_and(missing)} in the intake. Planning rests on knowing where "
+        "the client stands and what they hope for; without it ideas and goals are guesses."
     )
 
 
-@check("tried_before_ideas", 1)
+def _gathered(case: Case) -> str:
+    """What step 1 holds, as the subject of a sentence."""
+    parts = ["what the client has tried"] * bool(case.attempts) + ["their stories"] * bool(
+        case.stories
+    )
+    return _and(parts)
+
+
+@check("tried_before_ideas", 1, "What was tried comes before ideas")
 def _tried_first(case: Case, _: date) -> tuple[str, str]:
-    if not case.ideas:
-        if case.attempts or case.stories:
-            return PASS, "What the client has tried and their stories come first, as they should."
-        return WARN, (
-            "Start step 1: record what the client has already tried and ask for stories "
-            "of times they felt good about what they did."
-        )
     if not case.attempts and not case.stories:
+        if not case.ideas:
+            return WARN, (
+                "Start step 1: record what the client has already tried and ask for stories "
+                "of times they felt good about what they did."
+            )
         return FAIL, (
             "Ideas were recorded but nothing the client had tried and no stories. Go "
             "back to step 1: it honours the client's own effort and keeps you from "
             "suggesting what has already failed."
         )
+    done = _gathered(case)
+    if not case.ideas:
+        return PASS, f"Step 1 comes first, as it should: {done} recorded, and no idea yet."
     first_idea = min(i.added for i in case.ideas)
     late = [a for a in case.attempts if a.date and a.date > first_idea]
     if late and len(late) == len(case.attempts) and not case.stories:
         return WARN, (
-            "The attempts were recorded after the first idea. Ask what the client has "
-            "tried before generating ideas, so the list builds on it."
+            f"Every attempt was recorded after the first idea ({first_idea.isoformat()}). "
+            "Ask what the client has tried before generating ideas, so the list builds on it."
         )
-    return PASS, "What the client has tried and their stories were gathered before the ideas."
+    return PASS, f"The ideas build on step 1: {done} recorded."
 
 
-@check("permission_first", 1)
+@check("permission_first", 1, "Permission is asked before your ideas")
 def _permission(case: Case, _: date) -> tuple[str, str]:
     mine = [i for i in case.ideas if i.source == "practitioner"]
     p = case.permission
     if not mine:
-        return PASS, "No practitioner ideas, so no permission was needed yet."
+        return PASS, "None of the ideas is yours, so no permission was needed yet."
     if p is None or p.asked is None:
         return FAIL, (
-            "Practitioner ideas were added without asking permission. Ask the client "
-            "whether they want to hear your ideas, and record the answer: it keeps the "
-            "plan theirs."
+            "Your ideas were added without asking permission. Ask the client whether they "
+            "want to hear your ideas, and record the answer: it keeps the plan theirs."
+        )
+    if p.granted is None:
+        return FAIL, (
+            f"Permission was asked on {p.asked.isoformat()} but the client's answer is not "
+            "recorded, and your ideas are on the list. Record whether they agreed."
         )
     if not p.granted:
         return FAIL, (
@@ -135,13 +176,13 @@ def _permission(case: Case, _: date) -> tuple[str, str]:
     early = [i.id for i in mine if i.added < p.asked]
     if early:
         return FAIL, (
-            f"Practitioner ideas {', '.join(early)} were added before permission was "
-            f"asked on {p.asked.isoformat()}. Ask first, then offer."
+            f"Your {_ids('idea', early)} {'was' if len(early) == 1 else 'were'} added before "
+            f"permission was asked on {p.asked.isoformat()}. Ask first, then offer."
         )
-    return PASS, "Permission was asked and given before any practitioner idea."
+    return PASS, "Permission was asked and given before any idea of yours."
 
 
-@check("ideas_from_both", 2)
+@check("ideas_from_both", 2, "Ideas come from both of you")
 def _both(case: Case, _: date) -> tuple[str, str]:
     sources = {i.source for i in case.ideas}
     if sources == {"client", "practitioner"}:
@@ -159,7 +200,7 @@ def _both(case: Case, _: date) -> tuple[str, str]:
     )
 
 
-@check("skills_from_stories", 1)
+@check("skills_from_stories", 1, "Skills are named in the stories")
 def _skills(case: Case, _: date) -> tuple[str, str]:
     if not case.stories:
         return WARN, (
@@ -169,14 +210,21 @@ def _skills(case: Case, _: date) -> tuple[str, str]:
     bare = [s.id for s in case.stories if not s.skills]
     if bare:
         return WARN, (
-            f"Name the skills shown in stories {', '.join(bare)}. Skills the client "
+            f"Name the skills shown in {_ids('story', bare, 'stories')}. Skills the client "
             "can see in their own stories are the ones they will claim."
         )
-    return PASS, "Every story has the skills it shows."
+    if len(case.stories) == 1:
+        return PASS, "The story names the skills it shows."
+    return PASS, "Every story names the skills it shows."
 
 
-@check("interviews_for_chosen", 2)
+@check("interviews_for_chosen", 2, "Chosen ideas are tested in interviews")
 def _interviews(case: Case, _: date) -> tuple[str, str]:
+    if not case.ideas:
+        return WARN, (
+            "No ideas yet. Once the list is made, weigh the ideas together, choose, and "
+            "test each chosen idea in an informational interview."
+        )
     chosen = [i.id for i in case.ideas if i.status == "chosen"]
     if not chosen:
         return WARN, "No idea is marked chosen yet; weigh the ideas together and choose."
@@ -184,10 +232,12 @@ def _interviews(case: Case, _: date) -> tuple[str, str]:
     untested = [i for i in chosen if i not in tested]
     if untested:
         return WARN, (
-            f"Chosen ideas {', '.join(untested)} were not tested by an informational "
-            "interview. A conversation with someone in the field checks the fit before "
-            "the client commits."
+            f"Chosen {_ids('idea', untested)} {'was' if len(untested) == 1 else 'were'} not "
+            "tested by an informational interview. A conversation with someone in the field "
+            "checks the fit before the client commits."
         )
+    if len(chosen) == 1:
+        return PASS, f"The chosen idea {chosen[0]} was tested in an informational interview."
     return PASS, "Every chosen idea was tested in an informational interview."
 
 
@@ -196,7 +246,7 @@ _NUMBER = re.compile(
 )
 
 
-@check("smart_goal", 3)
+@check("smart_goal", 3, "The goal is SMART")
 def _smart(case: Case, _: date) -> tuple[str, str]:
     plan = case.plan
     if plan is None or not (plan.goal or "").strip():
@@ -217,57 +267,98 @@ def _smart(case: Case, _: date) -> tuple[str, str]:
     )
 
 
-@check("concrete_actions", 3)
+@check("concrete_actions", 3, "The actions are concrete")
 def _concrete(case: Case, _: date) -> tuple[str, str]:
     actions = [a for a in _actions(case) if a.status != "dropped"]
     if not actions:
+        dropped = "Every action was dropped: b" if _actions(case) else "B"
         return (FAIL if case.plan and case.plan.goal else WARN), (
-            "Break the goal into actions, each with an owner and a due date."
+            f"{dropped}reak the goal into actions, each with an owner and a due date."
         )
     undated = [a.id for a in actions if a.due is None]
     unlinked = [a.id for a in actions if not a.ideas]
     clients = sum(a.owner in ("client", "shared") for a in actions)
     problems = []
     if undated:
-        problems.append(f"give {', '.join(undated)} a due date")
+        problems.append(f"give {_ids('action', undated)} a due date")
     if clients * 2 <= len(actions):
         problems.append("let the client own most actions: they do most of the work")
     if unlinked:
-        problems.append(f"link {', '.join(unlinked)} to the ideas they carry out")
+        one = len(unlinked) == 1
+        problems.append(
+            f"link {_ids('action', unlinked)} to the {'idea' if one else 'ideas'} "
+            f"{'it carries' if one else 'they carry'} out"
+        )
     if not problems:
+        if len(actions) == 1:
+            return PASS, "The action has an owner and a date, and is linked to an idea."
         return PASS, "Every action has an owner and a date, most are the client's, all are linked."
     return (FAIL if undated else WARN), "Make the actions concrete: " + "; ".join(problems) + "."
 
 
-@check("weekly_checkins", 4)
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def _planned_since(case: Case, as_of: date) -> date:
+    """The earliest day the plan can have been made: the last dated record of steps 1 and 2."""
+    dated = [case.client.started, *(i.added for i in case.ideas)]
+    dated += [v.date for v in case.interviews]
+    if case.permission and case.permission.asked:
+        dated.append(case.permission.asked)
+    return max(d for d in dated if d <= as_of) if any(d <= as_of for d in dated) else as_of
+
+
+@check("weekly_checkins", 4, "Check-ins are weekly")
 def _weekly(case: Case, as_of: date) -> tuple[str, str]:
     if not _actions(case):
-        return PASS, "No plan yet, so no check-ins are due."
+        return PASS, "No actions are planned yet, so no check-in is due."
     dates = sorted({k.date for k in case.checkins if k.date <= as_of})
     if not dates:
+        since = _planned_since(case, as_of)
+        if (as_of - since).days <= WEEK:
+            due = since + timedelta(days=WEEK)
+            return PASS, f"No check-in yet; the plan is new. Hold the first by {due.isoformat()}."
         return FAIL, (
-            "There is a plan but no check-in. Keep weekly contact: motivation fades "
-            "quickly when nobody asks."
+            f"There is a plan but no check-in by {as_of.isoformat()}. Keep weekly contact: "
+            "motivation fades quickly when nobody asks."
         )
-    end = min(as_of, case.plan.target) if case.plan.target else as_of
-    points = [*dates, end] if end > dates[-1] else dates
-    gaps = [(a, b) for a, b in zip(points, points[1:], strict=False) if (b - a).days > WEEK]
-    if not gaps:
+    target = case.plan.target
+    end = min(as_of, target) if target else as_of
+    between = [(a, b) for a, b in zip(dates, dates[1:], strict=False) if (b - a).days > WEEK]
+    since = (end - dates[-1]).days
+    if not between and since <= WEEK:
+        if len(dates) == 1:
+            return PASS, f"The one check-in so far, on {dates[-1].isoformat()}, is recent."
         return PASS, "Check-ins were at most a week apart while the plan was active."
-    worst = max(gaps, key=lambda g: g[1] - g[0])
-    status = FAIL if (worst[1] - worst[0]) > timedelta(days=2 * WEEK) else WARN
-    return status, (
-        f"{len(gaps)} gap(s) of more than a week between check-ins, the longest "
-        f"{(worst[1] - worst[0]).days} days from {worst[0].isoformat()}. Keep contact "
-        "weekly while the plan is active."
+    longest = max([(b - a).days for a, b in between] + [since])
+    parts = []
+    if between:
+        a, b = max(between, key=lambda g: g[1] - g[0])
+        many = len(between) > 1
+        parts.append(
+            f"{len(between)} {'gaps' if many else 'gap'} of more than a week between check-ins"
+            f"{', the longest' if many else ','} {_days((b - a).days)} from {a.isoformat()} "
+            f"to {b.isoformat()}"
+        )
+    if since > WEEK:
+        last = "the only" if len(dates) == 1 else "the last"
+        until = f"the plan's target date, {end.isoformat()}" if end != as_of else end.isoformat()
+        parts.append(
+            f"{_days(since)} without contact from {last} check-in, on {dates[-1].isoformat()}, "
+            f"to {until}"
+        )
+    text = "; and ".join(parts)
+    return (FAIL if longest > 2 * WEEK else WARN), (
+        f"{text[0].upper()}{text[1:]}. Keep contact weekly while the plan is active."
     )
 
 
-@check("followup_on_motivation", 4)
+@check("followup_on_motivation", 4, "Low motivation is followed up")
 def _followup(case: Case, as_of: date) -> tuple[str, str]:
     done = [k for k in case.checkins if k.date <= as_of]
     if not done:
-        return PASS, "No check-in yet."
+        return PASS, "No check-in yet, so there is nothing to follow up."
     last = max(done, key=lambda k: k.date)
     concerns = []
     if last.importance is not None and last.importance < LOW:
@@ -275,28 +366,36 @@ def _followup(case: Case, as_of: date) -> tuple[str, str]:
     if last.confidence is not None and last.confidence < LOW:
         concerns.append(f"confidence {last.confidence}/10")
     if last.buy_in is False:
-        concerns.append("the client no longer wants the plan")
+        concerns.append("no buy-in to the plan")
+    latest = "only" if len(done) == 1 else "latest"
     if not concerns:
-        return PASS, "The latest check-in shows the client motivated and on board."
-    new_action = any(
-        a.due and a.due >= last.date and a.status in ("todo", "doing") for a in _actions(case)
-    )
-    if (last.notes or "").strip() or new_action:
+        return PASS, f"The {latest} check-in shows the client motivated and on board."
+    when = f"The {latest} check-in ({last.date.isoformat()}) shows {_and(concerns)}"
+    after = [
+        a.id
+        for a in _actions(case)
+        if a.due and a.due >= last.date and a.status in ("todo", "doing")
+    ]
+    found = ["a note on that check-in"] * bool((last.notes or "").strip())
+    if after:
+        found.append(f"open {_ids('action', after)} due after it")
+    if found:
         return WARN, (
-            f"The latest check-in ({last.date.isoformat()}) shows "
-            f"{' and '.join(concerns)}; a follow-up is recorded. Check it next week."
+            f"{when}. Recorded since: {_and(found)}. Make sure they answer the concern, "
+            "and ask again at the next check-in."
         )
     return FAIL, (
-        f"The latest check-in ({last.date.isoformat()}) shows {' and '.join(concerns)} "
-        "with no follow-up. Add a note on what you agreed, or a new, small action."
+        f"{when}, and no follow-up is recorded: the check-in has no note and no open action "
+        "is due after it. Add a note on what you agreed, or a new, small action."
     )
 
 
-@check("supports_recorded", 4)
-def _supports(case: Case, _: date) -> tuple[str, str]:
-    if not case.checkins:
-        return PASS, "No check-in yet."
-    if any(k.supports for k in case.checkins):
+@check("supports_recorded", 4, "Supports are recorded")
+def _supports(case: Case, as_of: date) -> tuple[str, str]:
+    done = [k for k in case.checkins if k.date <= as_of]
+    if not done:
+        return PASS, "No check-in yet: ask about the client's supports at the first one."
+    if any(k.supports for k in done):
         return PASS, "Supports (counselling, family, offers of help) are recorded."
     return WARN, (
         "Ask about and record the client's supports, such as ongoing counselling or "

@@ -22,8 +22,9 @@ from . import _Options, cli, pass_options
 def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN001
     """Check how faithfully a case follows the method, step by step.
 
-    Each check passes, warns or fails, and says what to do and why it matters. The exit status
-    is 0 whatever the findings.
+    Each check, named in words beside its id, passes, warns (to improve) or fails, and says
+    what to do and why it matters. The exit status is 1 when any check fails, 0 otherwise, so
+    the command can gate a script; a problem with the practice or the client is also 1.
 
     \b
     Example:
@@ -32,7 +33,7 @@ def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN00
     """
     import json
 
-    from ..fidelity import as_text, run_checks
+    from ..fidelity import as_text, failed, run_checks
 
     with opts.practice().open(create=False) as store:
         case = store.load(client)
@@ -41,6 +42,8 @@ def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN00
         click.echo(json.dumps([f.as_dict() for f in findings], indent=2, ensure_ascii=False))
     else:
         click.echo(as_text(findings))
+    if failed(findings):
+        sys.exit(1)
 
 
 @cli.command()
