@@ -4,10 +4,11 @@ measured side by side in one run.
     .venv/bin/python bench/workshop.py                       # 1,000 and 200 (about 8 minutes)
     .venv/bin/python bench/workshop.py --cohort 200 --create 40   # quicker
 
-(i) aggregation  the cohort report's figures (every trainee's practice read, step completion,
-    fidelity per check, common skills and ideas, check-in regularity) for N trainees, each
-    with a full case, against the floor: only reading the same rows, every table of every
-    trainee's database, into pandas. Target: at most 2x the floor.
+(i) aggregation  the cohort report's figures (every trainee's practice read and measured
+    against the case handed out, fidelity per check and per trainee, common skills and ideas,
+    check-in regularity) for N trainees, each with a full case, against the floor: only
+    reading the same rows, every table of every trainee's database, into pandas. Target: at
+    most 2x the floor.
 (ii) creation    `workbook workshop create` for M trainees against M separate command-line runs
     (one single-trainee roster each). Target: at least 3x faster.
 """
@@ -47,8 +48,9 @@ def roster(path: Path, ids: list[str]) -> Path:
 def aggregate(workshop: Path) -> dict:
     members = cohort.load(workshop)
     return {
-        "completion": cohort.completion(members),
+        "work": cohort.work(members),
         "fidelity": cohort.fidelity(members, AS_OF),
+        "per_trainee": cohort.fidelity_by_trainee(members, AS_OF),
         "skills": cohort.common(members, "skills"),
         "ideas": cohort.common(members, "ideas"),
         "regularity": cohort.regularity(members),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import stat
 from datetime import date
 from pathlib import Path
@@ -11,9 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from workbook import cohort
+from workbook.casefile import read_case
 from workbook.cli import cli
+from workbook.fidelity import CHECKS, NAMES
+from workbook.model.records import Attempt, Idea
 from workbook.practice import Practice
-from workbook.sample import sample_text
+from workbook.sample import sample_case, sample_text
 
 AS_OF = date(2026, 11, 25)
 
@@ -78,7 +83,8 @@ def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):
     out = tmp_path / "cohort"
     result = _create(tmp_path, GOOD, case_file, out)
     assert result.exit_code == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == ["ana", "ben", "cat", "workshop.json"]
+    names = ["ana", "ben", "cat", "handout.yaml", "workshop.json"]
+    assert sorted(p.name for p in out.iterdir()) == names
     for tid in ("ana", "ben", "cat"):
         practice = Practice(out / tid)
         with practice.open(create=False) as store:
@@ -101,13 +107,36 @@ def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):
     assert again.exit_code == 1 and "already exist" in again.stderr
 
 
+def test_create_keeps_the_case_as_handed_out(tmp_path, case_file):
+    out = tmp_path / "cohort"
+    assert _create(tmp_path, GOOD, case_file, out).exit_code == 0
+    handout = out / "handout.yaml"
+    assert stat.S_IMODE(handout.stat().st_mode) == 0o600
+    assert read_case(handout) == sample_case()
+    before = handout.read_bytes()
+    other = "id,name,email\ndee,Dee,dee@example.org\n"
+    again = _create(tmp_path, other, tmp_path / "case.yaml", out)  # a second cohort, same folder
+    assert again.exit_code == 1 and "already holds a workshop" in again.stderr
+    assert handout.read_bytes() == before and not (out / "dee").exists()
+
+
+HOSTILE = '<script>alert("Hi")</script> Run A  Pop-up & {{ café }} $x$\nSecond LINE'
+
+
 def _cohort(tmp_path, case_file) -> Path:
     out = tmp_path / "cohort"
     from workbook.workshop import create
 
     create(_roster(tmp_path, GOOD), case_file, out)
-    # ana finished everything (the sample); ben only did the intake and step 1; cat's practice
-    # is broken
+    # ana adds an idea and an attempt, rewords an idea, names a skill on a story, edits a
+    # check-in and removes an interview; ben removes steps 2 to 4; cat's practice is broken
+    with Practice(out / "ana").open() as store, store.edit("lana") as case:
+        case.ideas.append(Idea(id="i6", text=HOSTILE, source="client", added=date(2026, 11, 20)))
+        case.attempts.append(Attempt(text="Asked a friend in HR for advice."))
+        case.ideas[1].text = "Program coordinator at a library."
+        case.stories[0].skills.append("Leadership")
+        case.checkins[1].notes = "Talked about the portfolio."
+        case.interviews = [v for v in case.interviews if v.id != "v3"]
     with Practice(out / "ben").open() as store, store.edit("lana") as case:
         case.ideas, case.interviews, case.plan, case.checkins = [], [], None, []
     (out / "cat" / "practice.db").write_bytes(b"not a database")
@@ -119,11 +148,14 @@ def test_cohort_figures_exactly(tmp_path, case_file):
     assert [m.label for m in members] == ["Trainee 01", "Trainee 02", "Trainee 03"]
     assert members[2].case is None and "unreadable" in members[2].problem
     assert "cat" not in members[2].problem
-    done = cohort.completion(members).set_index("trainee")
-    assert done.loc["Trainee 01"].tolist() == [True] * 5
-    assert done.loc["Trainee 02"].tolist() == [True, True, False, False, False]
+    work = cohort.work(members).set_index("trainee")
+    assert work.loc["Trainee 01"].tolist() == [2, 3, 1, False, True, True, False, True]
+    given = sample_case()
+    removed = len(given.ideas) + len(given.interviews) + 1 + len(given.plan.actions) + 8
+    assert work.loc["Trainee 02"].tolist() == [0, 0, removed, False, False, True, True, True]
     fid = cohort.fidelity(members, AS_OF)
     assert fid["pass"].add(fid["warn"]).add(fid["fail"]).eq(2).all()
+    assert fid.set_index("check")["name"].to_dict() == NAMES
     top = fid.iloc[0]
     assert top["missed"] == 1 and top["check"] in {
         "ideas_from_both",
@@ -131,34 +163,108 @@ def test_cohort_figures_exactly(tmp_path, case_file):
         "smart_goal",
     }
     assert set(fid.loc[fid["missed"] == 0, "check"]) >= {"intake", "skills_from_stories"}
-    skills = cohort.common(members, "skills").set_index("skill")["trainees"]
-    assert skills["Communication"] == 2 and skills["event organising"] == 2
+    per = cohort.fidelity_by_trainee(members, AS_OF).set_index("trainee")
+    assert per.loc["Trainee 01", ["passed", "to improve", "failed"]].tolist() == [11, 0, 0]
+    assert per.loc["Trainee 02", "passed"] + per.loc["Trainee 02", "to improve"] == 11
+    assert ("Ideas come from both of you", "warn") in per.loc["Trainee 02", "missed"]
+    skills = cohort.common(members, "skills")
+    assert skills.values.tolist() == [["Leadership", 1]]  # named by a trainee, not handed out
     ideas = cohort.common(members, "ideas")
-    assert len(ideas) == 5 and ideas["trainees"].eq(1).all()
+    assert sorted(ideas["idea"]) == sorted([HOSTILE, "Program coordinator at a library."])
     reg = cohort.regularity(members).set_index("trainee")
     assert reg.loc["Trainee 01", "check-ins"] == 8
+    assert reg.loc["Trainee 01", "added or changed"] == 1
     assert reg.loc["Trainee 01", "longest gap (days)"] == 7
     assert reg.loc["Trainee 01", "within a week"] == 1.0
     assert reg.loc["Trainee 02", "check-ins"] == 0
     assert cohort.problems(members)["trainee"].tolist() == ["Trainee 03"]
 
 
-def test_collect_writes_a_deidentified_report(tmp_path, case_file):
+def test_an_untouched_cohort_shows_nothing_done(tmp_path, case_file):
+    out = tmp_path / "cohort"
+    assert _create(tmp_path, GOOD, case_file, out).exit_code == 0
+    result = CliRunner().invoke(
+        cli, ["workshop", "collect", str(out), "--as-of", "2026-11-25", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    trainees = json.loads(result.stdout)
+    assert [t["trainee"] for t in trainees] == ["Trainee 01", "Trainee 02", "Trainee 03"]
+    for t in trainees:
+        assert (t["added"], t["changed"], t["removed"], t["steps_worked"]) == (0, 0, 0, [])
+    page = (out / "cohort-report.html").read_text(encoding="utf-8")
+    assert "0 of them changed the case they were given; 3 have not changed it yet" in page
+    assert "worked on</" not in page  # no step is marked worked on for anyone
+    assert "No trainee named a skill of their own." in page
+    assert "No trainee added or reworded an idea." in page
+
+
+def _collect(out, *more):
+    args = ["workshop", "collect", str(out), "--as-of", "2026-11-25", "--format", "json"]
+    return CliRunner().invoke(cli, [*args, *more])
+
+
+def test_collect_reports_each_trainee_as_json_and_html(tmp_path, case_file):
     out = _cohort(tmp_path, case_file)
-    result = CliRunner().invoke(cli, ["workshop", "collect", str(out), "--as-of", "2026-11-25"])
+    result = _collect(out)
     assert result.exit_code == 0, result.stderr
     assert "Trainee 03: unreadable" in result.stderr  # reported as it goes, never fatal
+    trainees = json.loads(result.stdout)  # stdout holds the JSON alone
+    assert [list(t) for t in trainees] == [
+        ["trainee", "added", "changed", "removed", "steps_worked", "fidelity"]
+    ] * 3
+    ana, ben, cat = trainees
+    assert ana["trainee"] == "Trainee 01"
+    assert (ana["added"], ana["changed"], ana["removed"]) == (2, 3, 1)
+    assert ana["steps_worked"] == [1, 2, 4] and ben["steps_worked"] == [2, 3, 4]
+    assert [list(f) for f in ana["fidelity"]] == [["check", "step", "status"]] * 11
+    assert {(f["check"], f["step"]) for f in ana["fidelity"]} == {
+        (name, step) for name, step, _ in CHECKS
+    }
+    assert {"check": "ideas_from_both", "step": 2, "status": "warn"} in ben["fidelity"]
+    assert cat == {
+        "trainee": "Trainee 03",
+        "added": None,
+        "changed": None,
+        "removed": None,
+        "steps_worked": [],
+        "fidelity": [],
+    }
     page = (out / "cohort-report.html").read_text(encoding="utf-8")
     assert stat.S_IMODE((out / "cohort-report.html").stat().st_mode) == 0o600
     assert "Trainee 03" in page and "unreadable" in page
     for identity in ("Ana Silva", "Ben Okafor", "Cat Li", "ana@example.org"):
         assert identity not in page
-    assert 'src="http' not in page and "<script" not in page
-    named = CliRunner().invoke(
-        cli, ["workshop", "collect", str(out), "--names", "-o", str(tmp_path / "named.html")]
+    assert 'src="http' not in page and "<script>alert" not in page
+    cells = [
+        html.unescape(c) for c in re.findall(r'<td><bdi dir="auto">(.*?)</bdi></td>', page, re.S)
+    ]
+    assert HOSTILE in cells  # shown as written, not lower-cased nor squeezed ...
+    assert "&lt;script&gt;alert(" in page  # ... and escaped
+    assert "Ideas come from both of you (to improve)" in page  # per trainee, in words
+    assert "Method fidelity per trainee" in page and "Chosen ideas are tested in interviews" in page
+
+
+def test_collect_with_names(tmp_path, case_file):
+    out = _cohort(tmp_path, case_file)
+    named = _collect(out, "--names", "-o", str(tmp_path / "named.html"))
+    assert named.exit_code == 0, named.stderr
+    trainees = json.loads(named.stdout)
+    assert [t["trainee"] for t in trainees] == ["Ana Silva", "Ben Okafor", "Cat Li"]
+    page = (tmp_path / "named.html").read_text(encoding="utf-8")
+    assert "Ana Silva" in page and "Trainee 01" not in page
+
+
+def test_collect_without_the_case_as_handed_out_says_what_to_do(tmp_path, case_file):
+    out = tmp_path / "cohort"
+    assert _create(tmp_path, GOOD, case_file, out).exit_code == 0
+    (out / "handout.yaml").unlink()
+    result = _collect(out)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip() == (
+        f"workbook: error: {out}: the case as handed out (handout.yaml) is missing, so the "
+        "trainees' work cannot be measured; copy the case file the trainees were given to "
+        f"{out / 'handout.yaml'}"
     )
-    assert named.exit_code == 0
-    assert "Ana Silva" in (tmp_path / "named.html").read_text(encoding="utf-8")
 
 
 def test_collect_refuses_a_folder_that_is_not_a_workshop(tmp_path):

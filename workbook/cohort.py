@@ -1,5 +1,7 @@
 """A workshop's cohort: every trainee's practice read, and the figures of the cohort report.
 
+Each trainee's work is their case measured against the case handed out (:mod:`workbook.changes`),
+so the report credits trainees with what they did, never with the sample they were given.
 A trainee whose practice is missing or cannot be read is listed with the reason, never fatal.
 Trainees are shown as "Trainee 01", "Trainee 02"... unless names are asked for.
 """
@@ -9,19 +11,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
+from .casefile import read_case
+from .changes import Changes, compare
 from .errors import WorkbookError
-from .fidelity import FAIL, PASS, WARN, run_checks
+from .fidelity import FAIL, NAMES, PASS, SUMMARY, WARN, Finding, run_checks
 from .model import Case
 from .practice import Practice
-from .workshop import META, TRAINEE
+from .workshop import HANDOUT, META, TRAINEE
 
-STEPS = ["intake", "step 1", "step 2", "step 3", "step 4"]
+STEPS = ["intake", "step 1", "step 2", "step 3", "step 4"]  # by number: 0 is the intake
 
 
 @dataclass
@@ -30,6 +34,32 @@ class Member:
     label: str
     case: Case | None
     problem: str | None = None
+    changes: Changes | None = None
+    _findings: dict[date, list[Finding]] = field(default_factory=dict, repr=False)
+
+    def findings(self, as_of: date) -> list[Finding]:
+        """The fidelity checks of the trainee's case, run once per date."""
+        if self.case is None:
+            return []
+        if as_of not in self._findings:
+            self._findings[as_of] = run_checks(self.case, as_of)
+        return self._findings[as_of]
+
+
+def handout(workshop: Path, case_id: str) -> Case:
+    """The case as handed out, kept by ``workshop create``."""
+    path = workshop / HANDOUT
+    if not path.exists():
+        raise WorkbookError(
+            f"{workshop}: the case as handed out ({HANDOUT}) is missing, so the trainees' work "
+            f"cannot be measured; copy the case file the trainees were given to {path}"
+        )
+    given = read_case(path)
+    if given.client.id != case_id:
+        raise WorkbookError(
+            f"{path}: holds client {given.client.id!r} but the workshop's case is {case_id!r}"
+        )
+    return given
 
 
 def load(
@@ -40,6 +70,7 @@ def load(
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise WorkbookError(f"{workshop}: not a workshop folder ({META}: {exc})") from None
+    given = handout(workshop, meta["case"])
     members = []
     with _Reader() as reader:
         for n, tid in enumerate(meta["trainees"], start=1):
@@ -53,14 +84,13 @@ def load(
             practice = Practice(folder)
             if not practice.db_path.exists():
                 members.append(Member(tid, label, None, "no practice found"))
-                if progress:
-                    progress(members[-1])
-                continue
-            try:
-                members.append(Member(tid, label, reader.read(practice, meta["case"])))
-            except WorkbookError as exc:  # said without the folder or id: they name the trainee
-                reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
-                members.append(Member(tid, label, None, f"unreadable: {reason}"))
+            else:
+                try:
+                    case = reader.read(practice, meta["case"])
+                    members.append(Member(tid, label, case, changes=compare(given, case)))
+                except WorkbookError as exc:  # said without the folder or id: they name the trainee
+                    reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
+                    members.append(Member(tid, label, None, f"unreadable: {reason}"))
             if progress:
                 progress(members[-1])
     return members
@@ -111,39 +141,36 @@ class _Reader:
             self.conn.exec_driver_sql("DETACH DATABASE trainee")
 
 
-def completion(members: list[Member]) -> pd.DataFrame:
-    """Which trainee completed which step (True/False), one row per readable trainee."""
-    rows = []
-    for m in members:
-        if m.case is None:
-            continue
-        c = m.case
-        plan_actions = c.plan.actions if c.plan else []
-        rows.append(
-            {
-                "trainee": m.label,
-                "intake": bool(c.client.situation and c.client.aspirations and c.client.challenges),
-                "step 1": bool((c.attempts or c.stories) and c.permission and c.permission.asked),
-                "step 2": bool(c.ideas and c.interviews),
-                "step 3": bool(c.plan and c.plan.goal and plan_actions),
-                "step 4": bool(c.checkins),
-            }
-        )
-    return pd.DataFrame(rows, columns=["trainee", *STEPS])
+def _read(members: list[Member]) -> list[Member]:
+    return [m for m in members if m.changes is not None]
+
+
+def work(members: list[Member]) -> pd.DataFrame:
+    """What each readable trainee did to the case handed out: counts, and the steps worked on."""
+    rows = [
+        {
+            "trainee": m.label,
+            "added": m.changes.added,
+            "changed": m.changes.changed,
+            "removed": m.changes.removed,
+            **{s: n in m.changes.steps for n, s in enumerate(STEPS)},
+        }
+        for m in _read(members)
+    ]
+    return pd.DataFrame(rows, columns=["trainee", "added", "changed", "removed", *STEPS])
 
 
 def fidelity(members: list[Member], as_of: date) -> pd.DataFrame:
     """Per check, how many trainees pass, warn and fail; the most missed checks first."""
     counts: dict[tuple[int, str], Counter] = {}
     for m in members:
-        if m.case is None:
-            continue
-        for f in run_checks(m.case, as_of):
+        for f in m.findings(as_of):
             counts.setdefault((f.step, f.check), Counter())[f.status] += 1
     rows = [
         {
             "step": step,
             "check": check,
+            "name": NAMES[check],
             "pass": c[PASS],
             "warn": c[WARN],
             "fail": c[FAIL],
@@ -151,44 +178,76 @@ def fidelity(members: list[Member], as_of: date) -> pd.DataFrame:
         }
         for (step, check), c in counts.items()
     ]
-    df = pd.DataFrame(rows, columns=["step", "check", "pass", "warn", "fail", "missed"])
+    df = pd.DataFrame(rows, columns=["step", "check", "name", "pass", "warn", "fail", "missed"])
     return df.sort_values(
         ["missed", "fail", "step", "check"], ascending=[False, False, True, True], ignore_index=True
     )
 
 
+def fidelity_by_trainee(members: list[Member], as_of: date) -> pd.DataFrame:
+    """Per readable trainee, how many checks pass, warn and fail, and which were missed."""
+    rows = []
+    for m in _read(members):
+        found = m.findings(as_of)
+        rows.append(
+            {
+                "trainee": m.label,
+                **{SUMMARY[s]: sum(f.status == s for f in found) for s in SUMMARY},
+                "missed": [(f.name, f.status) for f in found if f.status != PASS],
+            }
+        )
+    return pd.DataFrame(rows, columns=["trainee", *SUMMARY.values(), "missed"])
+
+
+def as_json(members: list[Member], as_of: date) -> list[dict]:
+    """One object per trainee: their work on the case handed out and their fidelity checks.
+
+    A trainee whose practice could not be read has nulls and empty lists (the reason is said on
+    stderr as the cohort is read)."""
+    return [
+        {
+            "trainee": m.label,
+            "added": m.changes.added if m.changes else None,
+            "changed": m.changes.changed if m.changes else None,
+            "removed": m.changes.removed if m.changes else None,
+            "steps_worked": m.changes.steps if m.changes else [],
+            "fidelity": [
+                {"check": f.check, "step": f.step, "status": f.status} for f in m.findings(as_of)
+            ],
+        }
+        for m in members
+    ]
+
+
 def common(members: list[Member], what: str, top: int = 10) -> pd.DataFrame:
-    """The skills (from stories) or ideas most trainees recorded: how many trainees each."""
+    """The skills (named on stories) or ideas (added or reworded) the trainees recorded
+    themselves, as written: how many trainees each."""
     counter: Counter = Counter()
-    for m in members:
-        if m.case is None:
-            continue
-        if what == "skills":
-            found = {k for s in m.case.stories for k in s.skills}
-        else:
-            found = {" ".join(i.text.lower().split()) for i in m.case.ideas}
-        counter.update(found)
+    for m in _read(members):
+        counter.update(set(m.changes.skills if what == "skills" else m.changes.ideas))
     rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
     return pd.DataFrame(rows, columns=[what[:-1], "trainees"])
 
 
 def regularity(members: list[Member]) -> pd.DataFrame:
-    """Check-in regularity per trainee: how many, the longest gap, and the share within a week."""
+    """Check-in regularity per trainee: how many (and how many are the trainee's own), the
+    longest gap, and the share within a week."""
     rows = []
-    for m in members:
-        if m.case is None:
-            continue
+    for m in _read(members):
         dates = sorted({k.date for k in m.case.checkins})
         gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+        own = m.changes.kinds["checkins"]
         rows.append(
             {
                 "trainee": m.label,
                 "check-ins": len(dates),
+                "added or changed": own.added + own.changed,
                 "longest gap (days)": max(gaps) if gaps else None,
                 "within a week": (sum(g <= 7 for g in gaps) / len(gaps)) if gaps else None,
             }
         )
-    df = pd.DataFrame(rows, columns=["trainee", "check-ins", "longest gap (days)", "within a week"])
+    columns = ["trainee", "check-ins", "added or changed", "longest gap (days)", "within a week"]
+    df = pd.DataFrame(rows, columns=columns)
     df["longest gap (days)"] = df["longest gap (days)"].astype("Int64")
     return df
 
@@ -200,51 +259,80 @@ def problems(members: list[Member]) -> pd.DataFrame:
     )
 
 
+STYLE = """<style>
+.wb-cohort table { border-collapse: collapse; margin: 0.4em 0 1em; }
+.wb-cohort th, .wb-cohort td { border-bottom: 1px solid #ddd; padding: 3px 8px;
+  text-align: left !important; vertical-align: top; white-space: pre-wrap; }
+.wb-muted { color: #666; }
+</style>"""
+
+
 class CohortReport:
-    """What the cohort report template displays, section by section."""
+    """What the cohort report template displays, section by section. Every text a trainee
+    wrote reaches the page through :func:`workbook.report.esc`: shown as written, escaped."""
 
     def __init__(self, workshop: str, names: bool = False, as_of: str | None = None):
         self.as_of = date.fromisoformat(as_of) if as_of else date.today()
         self.members = load(Path(workshop), names)
 
-    def _table(self, df: pd.DataFrame, empty: str = "Nothing to show.") -> None:
+    def _show(self, body: str) -> None:
         from IPython.display import HTML, display
 
-        body = (
-            df.to_html(index=False, escape=True, na_rep="—", border=0)
-            if not df.empty
-            else f"<p><i>{empty}</i></p>"
+        display(HTML(f'{STYLE}<div class="wb-cohort tex2jax_ignore mathjax_ignore">{body}</div>'))
+
+    def _table(self, df: pd.DataFrame, empty: str = "Nothing to show.") -> None:
+        from .report import esc
+
+        if df.empty:
+            self._show(f'<p class="wb-muted">{esc(empty)}</p>')
+            return
+
+        def cell(value: object) -> str:
+            return "—" if value is None or pd.isna(value) else esc(value)
+
+        head = "".join(f"<th>{esc(c)}</th>" for c in df.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+            for row in df.itertuples(index=False)
         )
-        display(HTML(f'<div class="tex2jax_ignore mathjax_ignore">{body}</div>'))
+        self._show(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
 
     def overview(self) -> None:
-        from IPython.display import Markdown, display
-
-        readable = sum(m.case is not None for m in self.members)
-        display(
-            Markdown(
-                f"{len(self.members)} trainees, {readable} practices read, "
-                f"as of {self.as_of.isoformat()}."
-            )
+        read = _read(self.members)
+        idle = sum(not m.changes.steps and not m.changes.kinds["reflections"].any for m in read)
+        self._show(
+            f"<p>{len(self.members)} trainees, {len(read)} practices read, as of "
+            f"{self.as_of.isoformat()}. {len(read) - idle} of them changed the case they were "
+            f"given; {idle} have not changed it yet.</p>"
         )
 
-    def completion(self) -> None:
-        df = completion(self.members)
+    def work(self) -> None:
+        df = work(self.members)
         summary = pd.DataFrame(
-            [{"step": s, "completed": int(df[s].sum()), "of": len(df)} for s in STEPS]
+            [{"step": s, "worked on by": int(df[s].sum()), "of": len(df)} for s in STEPS]
         )
         self._table(summary)
         shown = df.copy()
         for s in STEPS:
-            shown[s] = shown[s].map({True: "done", False: "—"})
+            shown[s] = shown[s].map({True: "worked on", False: "—"})
         self._table(shown, "No practice could be read.")
 
     def fidelity(self) -> None:
-        self._table(fidelity(self.members, self.as_of))
+        df = fidelity(self.members, self.as_of)
+        df["step"] = df["step"].map(STEPS.__getitem__)
+        df = df.rename(columns={"name": "check", "check": "id", **SUMMARY})
+        self._table(df[["check", "id", "step", *SUMMARY.values()]])
+
+    def fidelity_by_trainee(self) -> None:
+        df = fidelity_by_trainee(self.members, self.as_of)
+        df["missed"] = df["missed"].map(
+            lambda missed: "\n".join(f"{name} ({SUMMARY[s]})" for name, s in missed) or "—"
+        )
+        self._table(df.rename(columns={"missed": "checks not passed"}), "No practice was read.")
 
     def common(self) -> None:
-        self._table(common(self.members, "skills"))
-        self._table(common(self.members, "ideas"))
+        self._table(common(self.members, "skills"), "No trainee named a skill of their own.")
+        self._table(common(self.members, "ideas"), "No trainee added or reworded an idea.")
 
     def regularity(self) -> None:
         df = regularity(self.members)

@@ -2,6 +2,10 @@
 
 ``create`` checks the roster and the practice case first and builds every trainee's folder in a
 staging folder, moving them into place only when all are ready: a bad roster creates nothing.
+It also keeps the case as it was handed out (``handout.yaml``, beside ``workshop.json``), read
+back from the trainees' starting database so that it is exactly what each trainee began with:
+the cohort report measures each trainee's work against it. Nothing writes that file again; a
+folder that already holds a workshop is refused.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from .casefile import read_case
+from .casefile import read_case, write_case
 from .errors import WorkbookError
 from .files import private_dir, write_private
 from .model.records import SLUG
@@ -26,6 +30,7 @@ COLUMNS = ("id", "name", "email")
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
 META = "workshop.json"
 TRAINEE = "trainee.json"
+HANDOUT = "handout.yaml"  # the case as handed out: what each trainee's work is measured against
 
 
 class RosterError(WorkbookError):
@@ -94,6 +99,10 @@ def create(
             f"{out}: folders already exist for {', '.join(taken)}; choose "
             "another --out or remove them"
         )
+    if (out / META).exists():
+        raise WorkbookError(
+            f"{out}: already holds a workshop ({META}); choose another --out for a new cohort"
+        )
     private_dir(out)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
@@ -103,6 +112,7 @@ def create(
             if first is None:
                 with practice.open() as store:
                     store.save(case)
+                    handout = store.load(case.client.id)  # as the trainees will find it
                 first = practice
             else:  # the same practice case: copy the database made (and migrated) once
                 private_dir(practice.path)
@@ -116,6 +126,7 @@ def create(
                 progress(trainee.id)
         for trainee in trainees:
             (staging / trainee.id).rename(out / trainee.id)
+        write_case(handout, out / HANDOUT)
         meta = {"case": case.client.id, "trainees": [t.id for t in trainees]}
         write_private(out / META, json.dumps(meta, indent=2).encode())
     finally:

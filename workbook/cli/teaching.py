@@ -110,7 +110,7 @@ def journal(opts: _Options, client: str | None, since, output: Path | None) -> N
 
 @cli.group()
 def workshop() -> None:
-    """Workshops: a practice per trainee from a roster, and a cohort report of their work.
+    """Workshops: a practice per trainee from a roster, and a cohort report of what they did.
 
     \b
     Example:
@@ -137,8 +137,9 @@ def workshop() -> None:
 def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
     """Make one practice per trainee of ROSTER (a CSV with id, name and email columns).
 
-    Each holds the practice case and its prepared notebooks. A roster with any problem is
-    refused, every problem named by line, and nothing is created.
+    Each holds the practice case and its prepared notebooks; the case as handed out is kept in
+    OUT/handout.yaml, and `workshop collect` measures each trainee's work against it. A roster
+    with any problem is refused, every problem named by line, and nothing is created.
 
     \b
     Example:
@@ -156,31 +157,53 @@ def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
 
 @workshop.command("collect")
 @click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
-@click.option("--names", is_flag=True, help="Show trainees' names (de-identified otherwise).")
+@click.option("--names", is_flag=True, help="Show trainees' names (pseudonyms otherwise).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to report as of.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: also print one object per trainee (work and fidelity checks) on stdout.",
+)
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
     help="HTML file to write (default: FOLDER/cohort-report.html).",
 )
-def workshop_collect(folder: Path, names: bool, as_of, output: Path | None) -> None:  # noqa: ANN001
-    """Read every trainee's practice and write the cohort report (HTML).
+def workshop_collect(folder: Path, names: bool, as_of, fmt: str, output: Path | None) -> None:  # noqa: ANN001
+    """Measure every trainee's work against the case handed out; write the cohort report (HTML).
+
+    Each trainee's records added, changed and removed, the steps they worked on and their
+    fidelity checks, per trainee and across the cohort. With --format json the same, one object
+    per trainee, is printed as a JSON list: trainee, added, changed, removed, steps_worked
+    (0 is the intake) and fidelity (check, step, status).
 
     \b
     Example:
       workbook workshop collect spring-cohort --as-of 2026-12-01
+      workbook workshop collect spring-cohort --format json > spring-cohort.json
     """
+    import json
+    from datetime import date
+
     from tqdm import tqdm
 
-    from ..cohort import load
+    from ..cohort import as_json, load
     from ..workshop import collect
 
+    day = as_of.date() if as_of else date.today()
     with tqdm(desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
-        members = load(folder, progress=lambda _: bar.update(1))  # a first look, with progress
+        members = load(folder, names, progress=lambda _: bar.update(1))  # with progress
     for m in members:
         if m.problem:
             click.echo(f"{m.label}: {m.problem}", err=True)
     click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
-    report = collect(folder, names=names, as_of=as_of.date() if as_of else None, output=output)
-    click.echo(f"wrote {report}")
+    report = collect(folder, names=names, as_of=day, output=output)
+    if fmt == "json":
+        click.echo(json.dumps(as_json(members, day), indent=2, ensure_ascii=False))
+        click.echo(f"wrote {report}", err=True)
+    else:
+        click.echo(f"wrote {report}")
