@@ -114,10 +114,17 @@ def test_create_keeps_the_case_as_handed_out(tmp_path, case_file):
     assert stat.S_IMODE(handout.stat().st_mode) == 0o600
     assert read_case(handout) == sample_case()
     before = handout.read_bytes()
-    other = "id,name,email\ndee,Dee,dee@example.org\n"
-    again = _create(tmp_path, other, tmp_path / "case.yaml", out)  # a second cohort, same folder
-    assert again.exit_code == 1 and "already holds a workshop" in again.stderr
+    other = tmp_path / "other.yaml"
+    other.write_text(sample_text().replace("Lana restated it", "Lana repeated it"), "utf-8")
+    late = "id,name,email\ndee,Dee,dee@example.org\n"
+    refused = _create(tmp_path, late, other, out)  # another case in the same folder
+    assert refused.exit_code == 1 and "already holds a workshop on another case" in refused.stderr
     assert handout.read_bytes() == before and not (out / "dee").exists()
+    joined = _create(tmp_path, late, case_file, out)  # a late trainee, the same case
+    assert joined.exit_code == 0, joined.stderr
+    assert handout.read_bytes() == before
+    meta = json.loads((out / "workshop.json").read_text())
+    assert meta["trainees"] == ["ana", "ben", "cat", "dee"]
 
 
 HOSTILE = '<script>alert("Hi")</script> Run A  Pop-up & {{ café }} $x$\nSecond LINE'

@@ -4,8 +4,8 @@
 staging folder, moving them into place only when all are ready: a bad roster creates nothing.
 It also keeps the case as it was handed out (``handout.yaml``, beside ``workshop.json``), read
 back from the trainees' starting database so that it is exactly what each trainee began with:
-the cohort report measures each trainee's work against it. Nothing writes that file again; a
-folder that already holds a workshop is refused.
+the cohort report measures each trainee's work against it. Nothing writes that file again:
+trainees added later to the same folder join only on the same case.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from pathlib import Path
 from .casefile import read_case, write_case
 from .errors import WorkbookError
 from .files import private_dir, write_private
+from .model import Case
 from .model.records import SLUG
 from .practice import Practice
 
@@ -99,10 +100,7 @@ def create(
             f"{out}: folders already exist for {', '.join(taken)}; choose "
             "another --out or remove them"
         )
-    if (out / META).exists():
-        raise WorkbookError(
-            f"{out}: already holds a workshop ({META}); choose another --out for a new cohort"
-        )
+    earlier = _joining(out, case)
     private_dir(out)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
@@ -126,12 +124,27 @@ def create(
                 progress(trainee.id)
         for trainee in trainees:
             (staging / trainee.id).rename(out / trainee.id)
-        write_case(handout, out / HANDOUT)
-        meta = {"case": case.client.id, "trainees": [t.id for t in trainees]}
+        if not earlier:
+            write_case(handout, out / HANDOUT)
+        meta = {"case": case.client.id, "trainees": earlier + [t.id for t in trainees]}
         write_private(out / META, json.dumps(meta, indent=2).encode())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / t.id for t in trainees]
+
+
+def _joining(out: Path, case: Case) -> list[str]:
+    """The trainees already in the workshop at ``out``, which new trainees may join only on the
+    same case as handed out; none if there is no workshop there yet."""
+    if not (out / META).exists():
+        return []
+    handout = out / HANDOUT
+    if not handout.exists() or read_case(handout) != case:
+        raise WorkbookError(
+            f"{out}: already holds a workshop on another case (see {handout}); choose "
+            "another --out for a new cohort"
+        )
+    return json.loads((out / META).read_text(encoding="utf-8"))["trainees"]
 
 
 COHORT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "cohort_report.ipynb"
