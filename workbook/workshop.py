@@ -21,6 +21,7 @@ from .errors import WorkbookError
 from .files import private_dir, write_private
 from .model.records import SLUG
 from .practice import Practice
+from .resources import TEMPLATES
 
 COLUMNS = ("id", "name", "email")
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
@@ -123,7 +124,7 @@ def create(
     return [out / t.id for t in trainees]
 
 
-COHORT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "cohort_report.ipynb"
+COHORT_TEMPLATE = TEMPLATES / "cohort_report.ipynb"
 
 
 def collect(
