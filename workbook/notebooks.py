@@ -21,8 +21,9 @@ from nbformat import NotebookNode
 from .errors import ClientNotFound, WorkbookError
 from .files import private_dir, write_private
 from .practice import Practice
+from .resources import NOTEBOOKS
 
-SOURCE = Path(__file__).resolve().parents[1] / "notebooks"
+SOURCE = NOTEBOOKS
 START = "00_start_here.ipynb"
 
 

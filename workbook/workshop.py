@@ -26,6 +26,7 @@ from .files import private_dir, write_private
 from .model import Case
 from .model.records import SLUG
 from .practice import Practice
+from .resources import TEMPLATES
 
 COLUMNS = ("id", "name", "email")
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
@@ -147,7 +148,7 @@ def _joining(out: Path, case: Case) -> list[str]:
     return json.loads((out / META).read_text(encoding="utf-8"))["trainees"]
 
 
-COHORT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "cohort_report.ipynb"
+COHORT_TEMPLATE = TEMPLATES / "cohort_report.ipynb"
 
 
 def collect(

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import WorkbookError
 from ..practice import Practice
+from ..resources import TEMPLATES
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "client_workbook.ipynb"
+TEMPLATE = TEMPLATES / "client_workbook.ipynb"
 PRIVATE_TAG = "practitioner"
 
 
