@@ -262,3 +262,19 @@ def test_forms_refuse_to_save_until_consent_is_recorded(refusing_wb):
     intake.save_button.click()
     assert "Saved the intake" in _said(intake)
     assert wb.store.load("nc").client.situation == "Works nights"
+
+
+def test_reloading_keeps_what_was_typed_in_another_form(wb):
+    intake, stories = wb.form("intake"), wb.form("stories")
+    intake.fields["situation"].set("Typed, not saved yet")
+    with wb.store.edit("lana") as case:  # the app changes the aspirations meanwhile
+        case.client.aspirations = "Changed in the app"
+    stories.chooser.value = "s2"  # loading a record reloads every form
+    assert intake.fields["aspirations"].get() == "Changed in the app"
+    assert intake.fields["situation"].get() == "Typed, not saved yet"
+    intake.save_button.click()
+    case = wb.store.load("lana")
+    assert (case.client.situation, case.client.aspirations) == (
+        "Typed, not saved yet",
+        "Changed in the app",
+    )

@@ -298,6 +298,7 @@ class SectionForm(_Form):
             ]
         )
         self.widget.add_class(f"wb-form-{name}")
+        self._shown: tuple[str | None, dict[str, Any]] = (None, {})  # the client, values loaded
         self.refresh()
 
     def save(self) -> logic.Outcome:
@@ -305,7 +306,11 @@ class SectionForm(_Form):
         return self._run(lambda client: self.write(client, values))
 
     def refresh(self) -> None:
+        """Show the section as stored now, except what was typed here and not yet saved."""
         current = self.read() if self.wb.case else {}
+        same_client = self._shown[0] == self.wb.client
         for name, f in self.fields.items():
             f.refresh()
-            f.set(current.get(name))
+            if not same_client or f.get() == self._shown[1].get(name):
+                f.set(current.get(name))
+        self._shown = (self.wb.client, self.values())
