@@ -169,7 +169,7 @@ def delete_record(
         words = messages.field_words(exc.path)
         return Outcome(
             False,
-            f"{name[:1].upper()}{name[1:]} is still used by {user[:1].lower()}{user[1:]}"
+            f"{messages.cap(name)} is still used by {user[:1].lower()}{user[1:]}"
             f" ({words}); change that first.",
         )
     except WorkbookError as exc:
@@ -193,7 +193,7 @@ def _place(records: list[Any], kind: str, key: str | int, loaded: dict[str, Any]
         f"{messages.NOUNS[kind]} {key}" if isinstance(key, str) else f"that {messages.NOUNS[kind]}"
     )
     raise Gone(
-        f"{what[:1].upper()}{what[1:]} was changed or deleted elsewhere (another tab, the app or "
+        f"{messages.cap(what)} was changed or deleted elsewhere (another tab, the app or "
         "the command line); the form now shows the current records."
     )
 

@@ -141,6 +141,11 @@ def shown(value: Any, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def cap(text: str) -> str:
+    """The first letter upper-case, the rest as it is (ids stay as written)."""
+    return text[:1].upper() + text[1:]
+
+
 def _get(record: Any, name: str) -> Any:
     return record.get(name) if isinstance(record, dict) else getattr(record, name, None)
 
@@ -182,9 +187,9 @@ def whose(path: str, case: Case | None, pending: Pending | None = None) -> tuple
             if at >= len(records):
                 return f"The new {NOUNS[kind]}", True
             data["id"] = records[at].id
-        return record_name(kind, data, at).capitalize(), True
+        return cap(record_name(kind, data, at)), True
     if index is not None and index < len(records):
-        return record_name(kind, records[index], index).capitalize(), False
+        return cap(record_name(kind, records[index], index)), False
     return PLURAL[kind], False
 
 
@@ -231,9 +236,7 @@ def refusal(
     if exc.message == NO_CONSENT:
         message += "; record the client's consent in the intake first"
         got = ""
-    return (
-        f"{what}: {message}{got}." if what else f"{message[:1].upper()}{message[1:]}{got}."
-    ), own
+    return (f"{what}: {message}{got}." if what else f"{cap(message)}{got}."), own
 
 
 def plain(exc: WorkbookError) -> str:
@@ -257,7 +260,7 @@ def without_commands(text: str) -> str:
     """Drop the clauses of a message that tell the reader to type a command."""
     clauses = [c for c in re.split(r";\s*|,\s*or\s+", text) if not _is_command(c)]
     kept = "; ".join(c.strip() for c in clauses if c.strip()) or "Something went wrong"
-    kept = kept[:1].upper() + kept[1:]
+    kept = cap(kept)
     return kept if kept.endswith(".") else kept + "."
 
 
