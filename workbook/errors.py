@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 
@@ -79,5 +80,5 @@ NOTHING = _NOTHING
 
 
 def _show(value: Any, limit: int = 60) -> str:
-    text = repr(value)
+    text = value.isoformat() if isinstance(value, date) else repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -142,6 +142,32 @@ MUTATIONS = [
     ("client id not a slug", _set(["client", "id"], "Lana K"), ["client.id", "Lana K"]),
     ("record id not a slug", _set(["stories", 0, "id"], "S_1"), ["stories[0].id", "S_1"]),
     ("unsupported format", _set(["format"], 2), ["format", "2"]),
+    (
+        "action due before the start",
+        _set(["plan", "actions", 1, "due"], "2026-08-31"),
+        ["plan.actions[1].due", "2026-08-31", "start date"],
+    ),
+    (
+        "target before the start",
+        _set(["plan", "target"], "2026-01-31"),
+        ["plan.target", "2026-01-31", "start date"],
+    ),
+    (
+        "check-in before the start",
+        _set(["checkins", 3, "date"], "2026-08-01"),
+        ["checkins[3].date", "2026-08-01"],
+    ),
+    (
+        "interview before the start",
+        _set(["interviews", 0, "date"], "2025-09-18"),
+        ["interviews[0].date", "2025-09-18"],
+    ),
+    ("idea before the start", _set(["ideas", 4, "added"], "2026-05-15"), ["ideas[4].added"]),
+    (
+        "records kept without consent",
+        _set(["client", "consent"], {"records": False, "share_deidentified": False}),
+        ["client.situation", "not consented"],
+    ),
 ]
 
 BILLION_LAUGHS = b"""format: 1

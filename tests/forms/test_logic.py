@@ -23,6 +23,7 @@ def test_field_of_error_paths():
     assert logic.field_of("checkins[0].progress.a1") == "progress"
     assert logic.field_of("client.name") == "name"
     assert logic.field_of("plan.goal") == "goal"
+    assert logic.field_of("client.consent.records") == "records"
 
 
 def test_clean_values_and_tags():
@@ -64,8 +65,10 @@ def test_client_skills_and_choices(lana):
 
 def test_records_table_escapes_nothing_itself_but_lists_everything(lana):
     table = logic.records_table(lana, "actions")
-    assert list(table["id"]) == [f"a{n}" for n in range(1, 9)]
-    assert table.loc[5, "ideas"] == "i1, i5"
+    assert [row["id"] for row in table] == [f"a{n}" for n in range(1, 9)]
+    assert table[5]["ideas"] == "i1, i5"
+    assert list(table[0]) == logic.COLUMNS["actions"]
+    assert table[0]["due"] == "2026-10-09"
 
 
 def test_copy_sample_makes_a_practice_client(store):

@@ -92,7 +92,8 @@ class ChoiceField(Field):
 
     def _options(self) -> list[tuple[str, Any]]:
         options = self.options() if callable(self.options) else list(self.options)
-        return ([(self.blank, None)] if self.blank is not None else []) + options
+        blank = [(self.blank, None)] if self.blank is not None else []
+        return blank + options or [("—", None)]  # never an empty box
 
     def refresh(self) -> None:
         value = self.input.value

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import pandas as pd
-
-from ..errors import NOTHING, InvalidRecord, WorkbookError
+from ..errors import ClientExists, InvalidRecord, WorkbookError
 from ..model import Case, Checkin
 from ..model.vocab import SKILLS_FOR_SUCCESS
 from ..sample import sample_case
 from ..store import Store
+from . import messages
+from .messages import record_name
 
 ID_PREFIX = {"stories": "s", "ideas": "i", "interviews": "v", "actions": "a"}
 
@@ -81,6 +81,8 @@ def field_of(path: str) -> str:
     parts = [p for p in re.split(r"\.|\[\d+\]", path) if p]
     if parts and parts[0] == "plan":
         parts = parts[1:]
+    if parts[:2] == ["client", "consent"]:
+        parts = parts[1:]
     return parts[1] if len(parts) > 1 else (parts[0] if parts else "")
 
 
@@ -110,62 +112,102 @@ def check_method(case: Case, kind: str, data: dict[str, Any]) -> Outcome | None:
 
 
 def save_record(
-    store: Store, client: str, kind: str, values: dict[str, Any], key: str | int | None = None
+    store: Store,
+    client: str,
+    kind: str,
+    values: dict[str, Any],
+    key: str | int | None = None,
+    loaded: dict[str, Any] | None = None,
 ) -> Outcome:
-    """Add (``key`` None) or replace a record from form values; nothing is saved if invalid."""
+    """Add (``key`` None) or replace a record from form values; nothing is saved if invalid.
+
+    ``loaded`` is the record as the form loaded it: a record kept by its place in the list (a
+    check-in, an attempt, a reflection) is replaced only if that place still holds it.
+    """
     data = clean_values(values)
     try:
-        refused = check_method(store.load(client), kind, data)
+        case = store.load(client)
+        records = items(case, kind)
+        index = len(records) if key is None else _place(records, kind, key, loaded)
+        pending = (kind, index, data)
+        refused = check_method(case, kind, data)
         if refused:
             return refused
         record = (
-            store.add(client, kind, data) if key is None else store.update(client, kind, key, data)
+            store.add(client, kind, data)
+            if key is None
+            else store.update(client, kind, key if isinstance(key, str) else index, data)
         )
     except InvalidRecord as exc:
-        return Outcome(False, _message(exc), field_of(exc.path))
+        return _refused(exc, case, pending)
     except WorkbookError as exc:
-        return Outcome(False, str(exc))
+        return Outcome(False, messages.plain(exc))
+    name = record_name(kind, record, index)
     new_key = getattr(record, "id", None)
-    if new_key is None:
-        new_key = len(items(store.load(client), kind)) - 1 if key is None else key
     return Outcome(
         True,
-        f"Saved {_noun(kind)} {new_key}." if isinstance(new_key, str) else f"Saved {_noun(kind)}.",
-        key=new_key,
+        f"Saved {name}." if key is None else f"Saved changes to {name}.",
+        key=index if new_key is None else new_key,
     )
 
 
-def delete_record(store: Store, client: str, kind: str, key: str | int) -> Outcome:
+def delete_record(
+    store: Store, client: str, kind: str, key: str | int, loaded: dict[str, Any] | None = None
+) -> Outcome:
+    """Delete one record; refused, with the record that still uses it, while another names it."""
     try:
-        store.remove(client, kind, key)
+        case = store.load(client)
+        index = _place(items(case, kind), kind, key, loaded)
+        name = record_name(kind, items(case, kind)[index], index)
+        store.remove(client, kind, index)
     except InvalidRecord as exc:
+        if "names no" not in exc.message:
+            return _refused(exc, case)
+        after = case.model_copy(deep=True)
+        del (after.plan.actions if kind == "actions" else getattr(after, kind))[index]
+        user = messages.whose(exc.path, after)[0]
+        words = messages.field_words(exc.path)
         return Outcome(
             False,
-            f"Not deleted: {exc.message} ({exc.path} still uses it)."
-            if "names no" in exc.message
-            else _message(exc),
-            field_of(exc.path),
+            f"{messages.cap(name)} is still used by {user[:1].lower()}{user[1:]}"
+            f" ({words}); change that first.",
         )
     except WorkbookError as exc:
-        return Outcome(False, str(exc))
-    return Outcome(True, f"Deleted {_noun(kind)} {key}.")
+        return Outcome(False, messages.plain(exc))
+    return Outcome(True, f"Deleted {name}.")
 
 
-def _message(exc: InvalidRecord) -> str:
-    shown = "" if exc.value is NOTHING else f" (got {exc.value!r})"
-    return f"{exc.message}{shown}"
+class Gone(WorkbookError):
+    """The record a form loaded is no longer where it was: changed or deleted elsewhere."""
 
 
-def _noun(kind: str) -> str:
-    return {
-        "stories": "story",
-        "checkins": "check-in",
-        "attempts": "attempt",
-        "reflections": "reflection",
-        "ideas": "idea",
-        "interviews": "interview",
-        "actions": "action",
-    }[kind]
+def _place(records: list[Any], kind: str, key: str | int, loaded: dict[str, Any] | None) -> int:
+    """Where the record ``key`` is now; a record kept by place must still be the one loaded."""
+    if isinstance(key, str):
+        for i, r in enumerate(records):
+            if r.id == key:
+                return i
+    elif 0 <= key < len(records) and (loaded is None or records[key].model_dump() == loaded):
+        return key
+    what = (
+        f"{messages.NOUNS[kind]} {key}" if isinstance(key, str) else f"that {messages.NOUNS[kind]}"
+    )
+    raise Gone(
+        f"{messages.cap(what)} was changed or deleted elsewhere (another tab, the app or "
+        "the command line); the form now shows the current records."
+    )
+
+
+def explain(exc: WorkbookError, case: Case | None = None) -> str:
+    """Any error of the package as a form says it: in words, without command-line advice."""
+    if isinstance(exc, InvalidRecord):
+        return messages.refusal(exc, case)[0]
+    return messages.plain(exc)
+
+
+def _refused(exc: InvalidRecord, case: Case, pending: messages.Pending | None = None) -> Outcome:
+    message, own = messages.refusal(exc, case, pending)
+    return Outcome(False, message, field_of(exc.path) if own else None)
 
 
 def client_skills(case: Case) -> list[str]:
@@ -233,26 +275,31 @@ COLUMNS = {
 }
 
 
-def records_table(case: Case, kind: str) -> pd.DataFrame:
-    """A client's records of one kind as a table for display (lists joined, in case order)."""
-    rows = []
-    for r in items(case, kind):
-        row = r.model_dump()
-        for name, value in row.items():
-            if isinstance(value, list):
-                row[name] = ", ".join(value)
-            elif isinstance(value, dict):
-                row[name] = "; ".join(f"{k}: {v}" for k, v in value.items())
-            elif value is None:
-                row[name] = ""
-            elif isinstance(value, bool):
-                row[name] = "yes" if value else "no"
-        rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS[kind])
+def records_table(case: Case, kind: str) -> list[dict[str, str]]:
+    """A client's records of one kind as rows of text for display (lists joined, case order).
+
+    Plain rows, not a DataFrame: the forms run in every step notebook's kernel, and pandas
+    alone would double that kernel's memory (bench/kernel_memory.py measures it).
+    """
+    return [{c: cell(r.model_dump().get(c)) for c in COLUMNS[kind]} for r in items(case, kind)]
+
+
+def cell(value: Any) -> str:
+    """One value as a table shows it: lists joined, mappings as ``key: value``, yes/no."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {v}" for k, v in value.items())
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 def record_label(kind: str, index: int, record: Any) -> str:
-    """How a record is named in a chooser: ``s2 · The street food drive``."""
+    """How a record is named in a chooser: ``s2 · The street food drive``; records without an
+    id by their date, or by their place for an undated attempt (``#2 · ...``)."""
     text = (
         getattr(record, "title", None)
         or getattr(record, "text", None)
@@ -260,7 +307,7 @@ def record_label(kind: str, index: int, record: Any) -> str:
         or getattr(record, "model", None)
         or ""
     )
-    key = getattr(record, "id", None) or getattr(record, "date", index)
+    key = getattr(record, "id", None) or getattr(record, "date", None) or f"#{index + 1}"
     short = " ".join(str(text).split())
     return f"{key} · {short[:50]}{'…' if len(short) > 50 else ''}"
 
@@ -268,13 +315,15 @@ def record_label(kind: str, index: int, record: Any) -> str:
 # ------------------------------------------------------------------- one-part sections of a case
 
 
-def _section_outcome(action, what: str) -> Outcome:  # noqa: ANN001 - a callable doing the edit
+def _section_outcome(store: Store, client: str, section: str, action, what: str) -> Outcome:  # noqa: ANN001 - a callable doing the edit
+    """Run a section's edit; a refusal names the field in the form's words."""
     try:
+        case = store.load(client)
         action()
     except InvalidRecord as exc:
-        return Outcome(False, _message(exc), field_of(exc.path))
+        return _refused(exc, case, (section, None, {}))
     except WorkbookError as exc:
-        return Outcome(False, str(exc))
+        return Outcome(False, messages.plain(exc))
     return Outcome(True, f"Saved {what}.")
 
 
@@ -302,7 +351,7 @@ def save_client(store: Store, client: str, values: dict[str, Any]) -> Outcome:
             data["id"] = client
             case.client = parse(Client, data, "client")
 
-    return _section_outcome(edit, "the intake")
+    return _section_outcome(store, client, "client", edit, "the intake")
 
 
 def create_client(store: Store, values: dict[str, Any]) -> Outcome:
@@ -325,9 +374,10 @@ def create_client(store: Store, values: dict[str, Any]) -> Outcome:
         )
         store.save(case)
     except InvalidRecord as exc:
-        return Outcome(False, _message(exc), field_of(exc.path))
+        message, _ = messages.refusal(exc, case=None)
+        return Outcome(False, message, field_of(exc.path))
     except WorkbookError as exc:
-        return Outcome(False, str(exc), "id" if "already" in str(exc) else None)
+        return Outcome(False, messages.plain(exc), "id" if isinstance(exc, ClientExists) else None)
     return Outcome(True, f"Created client {case.client.id}.", key=case.client.id)
 
 
@@ -339,7 +389,7 @@ def save_permission(store: Store, client: str, values: dict[str, Any]) -> Outcom
             existing = case.permission.model_dump() if case.permission else {}
             case.permission = parse(Permission, _merged(existing, values), "permission")
 
-    return _section_outcome(edit, "the permission question")
+    return _section_outcome(store, client, "permission", edit, "the permission question")
 
 
 def save_plan(store: Store, client: str, values: dict[str, Any]) -> Outcome:
@@ -351,4 +401,4 @@ def save_plan(store: Store, client: str, values: dict[str, Any]) -> Outcome:
             existing = case.plan.model_dump() if case.plan else {}
             case.plan = parse(Plan, _merged(existing, values), "plan")
 
-    return _section_outcome(edit, "the plan's goal")
+    return _section_outcome(store, client, "plan", edit, "the plan's goal")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ..errors import ClientNotFound
 from . import logic
 from .fields import Field
 
@@ -16,22 +17,42 @@ if TYPE_CHECKING:
     from .workbook import Workbook
 
 NEW = "__new__"
+EMPTY = "—"  # what a drop-down with nothing to choose from shows, rather than a blank box
 
 
-def status_html(outcome: logic.Outcome | None) -> str:
+def status_html(outcome: logic.Outcome | None, refused: str = "Not saved.") -> str:
     if outcome is None:
         return ""
     colour, mark = ("#1b5e20", "&#10003;") if outcome.ok else ("#b00020", "&#9888;")
-    text = outcome.message if outcome.ok else f"Not saved. {outcome.message}"
+    text = outcome.message if outcome.ok else f"{refused} {outcome.message}"
     return f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
 
 
-def table_html(df) -> str:  # noqa: ANN001 - a DataFrame
-    """Records as an HTML table; every value escaped."""
-    if df.empty:
+def table_html(rows: list[dict[str, Any]]) -> str:
+    """Records (rows of one shape) as an HTML table; every header and value escaped."""
+    if not rows:
         return "<i>Nothing recorded yet.</i>"
-    shown = df.rename(columns=lambda c: str(c).replace("_", " "))
-    return shown.to_html(index=False, escape=True, border=0, classes="wb-records", na_rep="")
+
+    def tr(cells: list[Any], tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}>{html.escape(logic.cell(c))}</{tag}>" for c in cells)
+
+    head = tr([str(c).replace("_", " ") for c in rows[0]], "th") + "</tr>"
+    body = "".join(tr(list(r.values()), "td") + "</tr>" for r in rows)
+    return (
+        f'<table class="wb-records" border="0"><thead>{head}</thead><tbody>{body}</tbody></table>'
+    )
+
+
+def reload(wb: Workbook) -> None:
+    """Every form of the session shows the client's records as the store holds them now; a
+    client deleted elsewhere leaves the forms with no client (the header says why)."""
+    if not wb.client:
+        return
+    try:
+        wb.changed()
+    except ClientNotFound as exc:
+        wb.client, wb.problem = None, logic.explain(exc)
+        wb.changed()
 
 
 class _Form:
@@ -50,21 +71,31 @@ class _Form:
     def values(self) -> dict[str, Any]:
         return {name: f.get() for name, f in self.fields.items()}
 
-    def _run(self, action: Callable[[str], logic.Outcome]) -> logic.Outcome:
-        """Run a save or delete for the current client; show its message where it belongs."""
+    def _run(
+        self, action: Callable[[str], logic.Outcome], refused: str = "Not saved."
+    ) -> logic.Outcome:
+        """Run a save or delete for the current client; show its message where it belongs.
+
+        Saved or not, every form then shows the client's records as the store holds them now
+        (another tab, the app or the command line may have changed them); a refused form keeps
+        what was typed into it.
+        """
         for f in self.fields.values():
             f.show_error(None)
+        typed = self.values()
         try:
             outcome = action(self.wb.client) if self.wb.client else logic.NO_CLIENT
         except Exception as exc:  # a bug: shown beside the button, not lost in the kernel log
             outcome = logic.Outcome(
                 False, f"Something went wrong ({type(exc).__name__}: {exc}); nothing was saved."
             )
-        if not outcome.ok and outcome.field in self.fields:
-            self.fields[outcome.field].show_error(outcome.message)
-        self.status.value = status_html(outcome)
-        if outcome.ok:
-            self.wb.changed()
+        reload(self.wb)
+        if not outcome.ok:
+            for name, value in typed.items():
+                self.fields[name].set(value)
+            if outcome.field in self.fields:
+                self.fields[outcome.field].show_error(outcome.message)
+        self.status.value = status_html(outcome, refused)
         return outcome
 
 
@@ -83,7 +114,9 @@ class RecordForm(_Form):
         self.wb, self.kind, self.fields = wb, kind, {f.name: f for f in fields}
         self.note_fn, self.defaults = note, defaults or (lambda: {})
         self.editing: str | int | None = None
+        self.loaded: dict[str, Any] | None = None  # the record as it was loaded for editing
         self.armed_delete = False
+        self._refreshing = False  # new chooser options are not the user choosing a record
         for f in fields:
             f.tag(kind)
         self.note = w.HTML()
@@ -126,14 +159,16 @@ class RecordForm(_Form):
     # -- the plain actions, also what the buttons do --------------------------------------------
 
     def save(self) -> logic.Outcome:
-        values, key = self.values(), self.editing
-        outcome = self._run(lambda c: logic.save_record(self.wb.store, c, self.kind, values, key))
-        if outcome.ok:
+        values, key, loaded = self.values(), self.editing, self.loaded
+        outcome = self._run(
+            lambda c: logic.save_record(self.wb.store, c, self.kind, values, key, loaded)
+        )
+        if outcome.ok or not self._still_there():
             self.new(keep_status=True)
         return outcome
 
     def new(self, keep_status: bool = False) -> None:
-        self.editing, self.armed_delete = None, False
+        self.editing, self.loaded, self.armed_delete = None, None, False
         self.chooser.value = NEW
         for f in self.fields.values():
             f.clear()
@@ -145,19 +180,34 @@ class RecordForm(_Form):
             self.status.value = ""
 
     def edit(self, key: str | int) -> None:
-        """Load a record into the form; Save then replaces it."""
-        records = logic.items(self.wb.case, self.kind)
-        index = (
-            key if isinstance(key, int) else [getattr(r, "id", None) for r in records].index(key)
-        )
+        """Load a record into the form, as the store holds it now; Save then replaces it."""
+        reload(self.wb)  # the records may have changed elsewhere since the form was drawn
+        records = logic.items(self.wb.case, self.kind) if self.wb.case else []
+        ids = [getattr(r, "id", None) for r in records]
+        index = key if isinstance(key, int) else ids.index(key) if key in ids else None
+        if index is None or index >= len(records):
+            self.new()
+            gone = f"{key} was deleted elsewhere; the form shows the current records."
+            self.status.value = status_html(logic.Outcome(False, gone), "Not loaded.")
+            return
         record = records[index].model_dump()
-        self.editing = key
+        self.editing, self.loaded = key, record
         for name, f in self.fields.items():
             f.set(record.get(name))
             f.show_error(None)
         self.armed_delete = False
         self.chooser.value = key
+        self.status.value = ""
         self._buttons()
+
+    def _still_there(self) -> bool:
+        """Whether the record being edited is still in the store as it was loaded."""
+        if self.editing is None:
+            return True
+        records = logic.items(self.wb.case, self.kind) if self.wb.case else []
+        if isinstance(self.editing, str):
+            return any(getattr(r, "id", None) == self.editing for r in records)
+        return self.editing < len(records) and records[self.editing].model_dump() == self.loaded
 
     def delete(self) -> logic.Outcome | None:
         """First click asks for confirmation; the second deletes."""
@@ -168,11 +218,15 @@ class RecordForm(_Form):
             self._buttons()
             self.status.value = status_html(logic.Outcome(True, "Click Delete again to confirm."))
             return None
-        key = self.editing
-        outcome = self._run(lambda c: logic.delete_record(self.wb.store, c, self.kind, key))
-        self.status.value = self.status.value.replace("Not saved.", "Not deleted.")
-        if outcome.ok:
+        key, loaded = self.editing, self.loaded
+        outcome = self._run(
+            lambda c: logic.delete_record(self.wb.store, c, self.kind, key, loaded), "Not deleted."
+        )
+        if outcome.ok or not self._still_there():
             self.new(keep_status=True)
+        else:
+            self.armed_delete = False
+            self._buttons()
         return outcome
 
     def refresh(self) -> None:
@@ -183,9 +237,12 @@ class RecordForm(_Form):
             (logic.record_label(self.kind, i, r), getattr(r, "id", None) or i)
             for i, r in enumerate(records)
         ]
-        current = self.chooser.value
-        self.chooser.options = [("(new record)", NEW), *keyed]
-        self.chooser.value = current if current in {k for _, k in keyed} else NEW
+        current, self._refreshing = self.chooser.value, True
+        try:
+            self.chooser.options = [("(new record)" if case else EMPTY, NEW), *keyed]
+            self.chooser.value = current if current in {k for _, k in keyed} else NEW
+        finally:
+            self._refreshing = False
         for f in self.fields.values():
             f.refresh()
         self.note.value = self.note_fn() if self.note_fn else ""
@@ -196,6 +253,8 @@ class RecordForm(_Form):
         )
 
     def _choose(self, change: dict) -> None:
+        if self._refreshing:
+            return
         if change["new"] == NEW or change["new"] is None:
             if self.editing is not None:
                 self.new()
@@ -239,6 +298,7 @@ class SectionForm(_Form):
             ]
         )
         self.widget.add_class(f"wb-form-{name}")
+        self._shown: tuple[str | None, dict[str, Any]] = (None, {})  # the client, values loaded
         self.refresh()
 
     def save(self) -> logic.Outcome:
@@ -246,7 +306,11 @@ class SectionForm(_Form):
         return self._run(lambda client: self.write(client, values))
 
     def refresh(self) -> None:
+        """Show the section as stored now, except what was typed here and not yet saved."""
         current = self.read() if self.wb.case else {}
+        same_client = self._shown[0] == self.wb.client
         for name, f in self.fields.items():
             f.refresh()
-            f.set(current.get(name))
+            if not same_client or f.get() == self._shown[1].get(name):
+                f.set(current.get(name))
+        self._shown = (self.wb.client, self.values())

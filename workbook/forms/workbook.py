@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 import ipywidgets as w
-import pandas as pd
 
 from ..errors import WorkbookError
 from ..model import Case
@@ -93,7 +92,9 @@ class Workbook:
         pick.add_class("wb-client-chooser")
 
         def fill() -> None:
-            pick.options = [(f"{s.id} · {s.name}", s.id) for s in self.store.summaries()]
+            pick.options = [(f"{s.id} · {s.name}", s.id) for s in self.store.summaries()] or [
+                ("—", None)  # an empty drop-down says so, rather than showing a blank box
+            ]
             pick.value = self.client if self.client in {v for _, v in pick.options} else None
 
         fill()
@@ -144,7 +145,7 @@ class Workbook:
                 done(
                     logic.Outcome(
                         False,
-                        getattr(exc, "message", str(exc)),
+                        logic.explain(exc),
                         logic.field_of(getattr(exc, "path", "client.id")),
                     )
                 )
@@ -185,22 +186,11 @@ class Workbook:
 def sample_html(name: str) -> str:
     """The sample client's records for one form, as an escaped HTML table."""
     case = sample_case()
+    intake = ("situation", "history", "aspirations", "challenges", "goal")
     sections = {
-        "intake": lambda: (
-            pd.DataFrame(
-                [
-                    {
-                        k: v
-                        for k, v in case.client.model_dump().items()
-                        if k in ("situation", "history", "aspirations", "challenges", "goal")
-                    }
-                ]
-            )
-            .T.reset_index()
-            .set_axis(["field", "Lana"], axis=1)
-        ),
-        "permission": lambda: pd.DataFrame([case.permission.model_dump()]),
-        "plan": lambda: pd.DataFrame([{"goal": case.plan.goal, "target": case.plan.target}]),
+        "intake": lambda: [{"field": k, "Lana": getattr(case.client, k)} for k in intake],
+        "permission": lambda: [case.permission.model_dump()],
+        "plan": lambda: [{"goal": case.plan.goal, "target": case.plan.target}],
     }
-    df = sections[name]() if name in sections else logic.records_table(case, name)
-    return table_html(df)
+    rows = sections[name]() if name in sections else logic.records_table(case, name)
+    return table_html(rows)

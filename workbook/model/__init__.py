@@ -16,7 +16,7 @@ from .records import (
     Reflection,
     Story,
 )
-from .validate import check_references, field_path, parse, validate_case
+from .validate import check_references, check_rules, field_path, parse, validate_case
 
 __all__ = [
     "COLLECTIONS",
@@ -34,6 +34,7 @@ __all__ = [
     "Reflection",
     "Story",
     "check_references",
+    "check_rules",
     "field_path",
     "parse",
     "validate_case",

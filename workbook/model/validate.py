@@ -1,7 +1,13 @@
-"""Validation in one place: every entry point (importer, store edits, forms) goes through here."""
+"""Validation in one place: every entry point (importer, store edits, forms) goes through here.
+
+Besides each record's own rules, a case obeys rules that span records: ids and references
+(:func:`check_references`), and the rules of the method (:func:`check_rules`): nothing dated
+before the client started, and nothing kept at all for a client who has not consented to it.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import ValidationError
@@ -75,8 +81,56 @@ def validate_case(data: Any) -> Case:
     if not isinstance(data, dict):
         raise InvalidRecord("", type(data).__name__, "a case must be a mapping of keys to values")
     case = parse(Case, data)
+    check_rules(case)
     check_references(case)
     return case
+
+
+# What a client who has not consented to records being kept may still hold: who they are.
+IDENTITY = ("id", "name", "started", "consent")
+NO_CONSENT = (
+    "cannot be kept while the client has not consented to records being kept "
+    "(client.consent.records is false)"
+)
+
+
+def check_rules(case: Case) -> None:
+    """The method's rules across a case: consent first, then dates after the start date."""
+    _consented(case)
+    _not_before_start(case)
+
+
+def _consented(case: Case) -> None:
+    """Without consent to keep records, a case holds the client's identity and nothing else."""
+    if case.client.consent.records:
+        return
+    for name, value in case.client:
+        if name not in IDENTITY and value is not None:
+            raise InvalidRecord(f"client.{name}", value, NO_CONSENT)
+    for name in Case.model_fields:
+        if name not in ("format", "client") and getattr(case, name):
+            raise InvalidRecord(name, NOTHING, NO_CONSENT)
+
+
+def dated_fields(case: Case) -> list[tuple[str, date | None]]:
+    """Every date that cannot fall before the client's start date, by its field path."""
+    actions = case.plan.actions if case.plan else []
+    return [
+        ("plan.target", case.plan.target if case.plan else None),
+        *((f"plan.actions[{i}].due", a.due) for i, a in enumerate(actions)),
+        *((f"checkins[{i}].date", k.date) for i, k in enumerate(case.checkins)),
+        *((f"interviews[{i}].date", v.date) for i, v in enumerate(case.interviews)),
+        *((f"ideas[{i}].added", idea.added) for i, idea in enumerate(case.ideas)),
+    ]
+
+
+def _not_before_start(case: Case) -> None:
+    started = case.client.started
+    for path, when in dated_fields(case):
+        if when is not None and when < started:
+            raise InvalidRecord(
+                path, when, f"falls before the client's start date ({started.isoformat()})"
+            )
 
 
 def _unique(items: list[Any], collection: str, taken: dict[str, str]) -> set[str]:
