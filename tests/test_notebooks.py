@@ -133,7 +133,7 @@ def test_passwords_are_never_injected(tmp_path):
 
 
 def test_every_step_notebook_has_its_navigation_bar():
-    from workbook.forms.nav import STEPS
+    from workbook.steps import STEPS
 
     steps = {s.notebook: s.key for s in STEPS}
     assert sorted(steps) == [n.name for n in NOTEBOOKS if n.name != START]

@@ -22,9 +22,9 @@ from nbformat import NotebookNode
 from .errors import ClientNotFound, WorkbookError
 from .files import private_dir, write_private
 from .practice import Practice
+from .steps import START, STEPS
 
 SOURCE = Path(__file__).resolve().parents[1] / "notebooks"
-START = "00_start_here.ipynb"
 
 
 def source_notebooks() -> list[Path]:
@@ -166,8 +166,6 @@ def _environment(practice: Practice) -> dict[str, str]:
 def first_page(client: str | None) -> str:
     """What a server opens on, relative to the folder it serves: start-here, or the client's
     first notebook."""
-    from .forms.nav import STEPS
-
     return f"{client}/{STEPS[0].notebook}" if client else START
 
 

@@ -10,8 +10,9 @@ import pytest
 from tests.conftest import minimal_case
 from workbook.forms import Workbook
 from workbook.forms.links import Server, link
-from workbook.forms.nav import STEPS, nav_html, progress
+from workbook.forms.nav import nav_html
 from workbook.notebooks import notebooks_dir
+from workbook.steps import STEPS, progress
 
 
 def _marks(html: str) -> dict[str, bool]:

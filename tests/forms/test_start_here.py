@@ -10,9 +10,9 @@ import pytest
 
 from workbook.forms import StartHere
 from workbook.forms.links import Server
-from workbook.forms.nav import STEPS
 from workbook.forms.start import Chooser
 from workbook.notebooks import notebooks_dir
+from workbook.steps import STEPS
 
 LAB = Server("lab", "/", None)
 VOILA = Server("voila", "/")

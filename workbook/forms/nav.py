@@ -1,59 +1,21 @@
-"""The method's notebooks in order, a client's progress through them, and the navigation bar.
+"""The navigation bar of a step's notebook, and the list of a client's notebooks with their
+progress marks (also shown by start-here).
 
-Progress is what a practitioner would count: a step has records once anything of that step is
-recorded (an intake answer, an attempt or story, an idea, a plan, a check-in, a reflection). The
-bar is an ``ipywidgets.Output`` holding HTML, so Lab and Voilà handle its links (see ``links``);
-it depends on a case and a folder only, never on the notebook session that shows it.
+The bar is an ``ipywidgets.Output`` holding HTML, so Lab and Voilà handle its links (see
+``links``); it depends on a case and a folder only, never on the notebook session that shows it.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import ipywidgets as w
 
 from ..model import Case
+from ..steps import BY_KEY, START, STEPS, progress
 from .links import Link, Server, html_output, link
-
-START = "00_start_here.ipynb"
-INTAKE_FIELDS = ("situation", "history", "aspirations", "challenges", "goal")
-
-
-@dataclass(frozen=True)
-class Step:
-    key: str
-    notebook: str
-    title: str
-    recorded: Callable[[Case], bool]
-
-
-STEPS = (
-    Step(
-        "intake",
-        "01_intake.ipynb",
-        "Intake",
-        lambda c: any(getattr(c.client, f) for f in INTAKE_FIELDS),
-    ),
-    Step(
-        "step1",
-        "02_step1_what_has_been_tried.ipynb",
-        "Step 1: what has been tried",
-        lambda c: bool(c.attempts or c.stories or c.permission),
-    ),
-    Step("step2", "03_step2_ideas.ipynb", "Step 2: ideas", lambda c: bool(c.ideas or c.interviews)),
-    Step("step3", "04_step3_plan.ipynb", "Step 3: the plan", lambda c: bool(c.plan)),
-    Step("step4", "05_step4_checkin.ipynb", "Step 4: check-ins", lambda c: bool(c.checkins)),
-    Step("journal", "06_journal.ipynb", "Journal", lambda c: bool(c.reflections)),
-)
-BY_KEY = {s.key: s for s in STEPS}
-
-
-def progress(case: Case | None) -> dict[str, bool]:
-    """Which steps have records for this client (all False without a case)."""
-    return {s.key: bool(case) and s.recorded(case) for s in STEPS}
 
 
 def _a(target: Link, text: str, cls: str, extra: str = "") -> str:
