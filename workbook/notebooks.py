@@ -1,5 +1,9 @@
-"""A client's own notebooks: prepared from ``notebooks/`` with papermill, opened in JupyterLab
-or served by Voilà.
+"""The guided notebooks in a practice, prepared from ``notebooks/`` with papermill, and the
+servers that open them (JupyterLab, Voilà).
+
+``PRACTICE/notebooks/00_start_here.ipynb`` is the practice's own (given the practice, no client);
+``PRACTICE/notebooks/<client>/`` holds each client's copies of the step notebooks. The servers
+serve the whole ``notebooks/`` folder, so start-here's links reach every client's notebooks.
 
 Only ids and paths are injected as parameters (never client text, never a password): the
 notebooks read everything else from the store when they run.
@@ -39,11 +43,6 @@ def source_notebooks() -> list[Path]:
 def notebooks_dir(practice: Practice, client: str | None = None) -> Path:
     base = practice.path.resolve() / "notebooks"
     return base / client if client else base
-
-
-def start_path(practice: Practice) -> Path:
-    """The practice's start-here notebook, where a client is chosen, created or copied."""
-    return notebooks_dir(practice) / START
 
 
 def parameters(practice: Practice, client: str | None = None) -> dict[str, str | None]:
