@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbook.cli import cli
-from workbook.notebooks import app_command, lab_command, parameters, source_notebooks
+from workbook.notebooks import START, parameters, source_notebooks
 from workbook.practice import Practice
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,8 @@ def test_notebooks_are_introduced_and_hold_little_code():
         assert cells[0]["cell_type"] == "markdown" and len("".join(cells[0]["source"])) > 300
         params = [c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(params) == 1
-        assert {"client =", "practice =", "db_url ="} <= {
+        wanted = {"practice =", "db_url ="} | ({"client ="} if path.name != START else set())
+        assert wanted <= {
             line.split("=")[0].strip() + " ="
             for line in "".join(params[0]["source"]).splitlines()
             if "=" in line and not line.startswith("#")
@@ -98,7 +99,8 @@ def test_prepare_writes_private_parameterised_copies(lana_store, practice):
     assert result.exit_code == 0, result.stderr
     folder = practice.path.resolve() / "notebooks" / "lana"
     written = sorted(folder.iterdir())
-    assert [p.name for p in written] == [n.name for n in NOTEBOOKS]
+    assert [p.name for p in written] == [n.name for n in NOTEBOOKS if n.name != START]
+    assert (folder.parent / START).exists()  # the practice's start-here, beside the clients
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -110,11 +112,11 @@ def test_prepare_writes_private_parameterised_copies(lana_store, practice):
         assert 'client = "lana"' in text and str(practice.path.resolve()) in text
         assert "Lana Kowalczyk" not in path.read_text(encoding="utf-8")  # no client text
         assert not any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
-    (folder / NOTEBOOKS[0].name).write_text("{}")  # the practitioner's own edits are kept...
+    (folder / NOTEBOOKS[1].name).write_text("{}")  # the practitioner's own edits are kept...
     again = CliRunner().invoke(cli, [*_args(practice), "prepare", "lana"])
-    assert "kept" in again.stdout and (folder / NOTEBOOKS[0].name).read_text() == "{}"
+    assert "kept" in again.stdout and (folder / NOTEBOOKS[1].name).read_text() == "{}"
     forced = CliRunner().invoke(cli, [*_args(practice), "prepare", "lana", "--force"])
-    assert forced.exit_code == 0 and (folder / NOTEBOOKS[0].name).read_text() != "{}"
+    assert forced.exit_code == 0 and (folder / NOTEBOOKS[1].name).read_text() != "{}"
 
 
 def test_prepare_unknown_client_is_one_line(lana_store, practice):
@@ -130,14 +132,12 @@ def test_passwords_are_never_injected(tmp_path):
     assert params["db_url"] == "postgresql+psycopg://ann@db.example:5432/cases"
 
 
-def test_server_commands(tmp_path):
-    practice = Practice(tmp_path / "p")
-    lab = lab_command(practice, "lana", ["--no-browser"])
-    assert lab[0].endswith("jupyter-lab") and "--no-browser" in lab
-    assert f"--ServerApp.root_dir={practice.path.resolve() / 'notebooks'}" in lab
-    assert "--LabApp.default_url=/lab/tree/lana/00_start_here.ipynb" in lab
-    with pytest.raises(Exception, match="workbook prepare"):
-        app_command(practice, "lana", [])
-    (practice.path / "notebooks" / "lana").mkdir(parents=True)
-    app = app_command(practice, "lana", ["--port", "1"])
-    assert app[0].endswith("voila") and app[1].endswith("notebooks/lana") and app[-1] == "1"
+def test_every_step_notebook_has_its_navigation_bar():
+    from workbook.steps import STEPS
+
+    steps = {s.notebook: s.key for s in STEPS}
+    assert sorted(steps) == [n.name for n in NOTEBOOKS if n.name != START]
+    for path in NOTEBOOKS:
+        sources = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+        calls = [s for s in sources if "wb.navigation(" in s]
+        assert calls == ([] if path.name == START else [f'wb.navigation("{steps[path.name]}")'])

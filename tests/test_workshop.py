@@ -90,7 +90,8 @@ def test_create_makes_a_private_practice_per_trainee(tmp_path, case_file):
         with practice.open(create=False) as store:
             assert store.client_ids() == ["lana"]
         notebooks = sorted((out / tid / "notebooks" / "lana").iterdir())
-        assert len(notebooks) == 7
+        assert len(notebooks) == 6  # the step notebooks; start-here is the practice's own
+        notebooks.append(out / tid / "notebooks" / "00_start_here.ipynb")
         nb = json.loads(notebooks[2].read_text(encoding="utf-8"))
         injected = "".join(
             next(

@@ -1,5 +1,9 @@
-"""A client's own notebooks: prepared from ``notebooks/`` with papermill, opened in JupyterLab
-or served by Voilà.
+"""The guided notebooks in a practice, prepared from ``notebooks/`` with papermill, and the
+servers that open them (JupyterLab, Voilà).
+
+``PRACTICE/notebooks/00_start_here.ipynb`` is the practice's own (given the practice, no client);
+``PRACTICE/notebooks/<client>/`` holds each client's copies of the step notebooks. The servers
+serve the whole ``notebooks/`` folder, so start-here's links reach every client's notebooks.
 
 Only ids and paths are injected as parameters (never client text, never a password): the
 notebooks read everything else from the store when they run.
@@ -11,6 +15,7 @@ import copy
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +27,9 @@ from .errors import ClientNotFound, WorkbookError
 from .files import private_dir, write_private
 from .practice import Practice
 from .resources import NOTEBOOKS
+from .steps import START, STEPS
 
 SOURCE = NOTEBOOKS
-START = "00_start_here.ipynb"
 
 
 def source_notebooks() -> list[Path]:
@@ -41,8 +46,11 @@ def notebooks_dir(practice: Practice, client: str | None = None) -> Path:
     return base / client if client else base
 
 
-def parameters(practice: Practice, client: str) -> dict[str, str | None]:
-    """What a client's notebooks are given: ids and paths; a URL without its password."""
+def parameters(practice: Practice, client: str | None = None) -> dict[str, str | None]:
+    """What a notebook is given: ids and paths; a URL without its password.
+
+    The start-here notebook (no ``client``) is given the practice and database only.
+    """
     url = None
     if practice.db_url:
         from sqlalchemy.engine import make_url
@@ -50,7 +58,8 @@ def parameters(practice: Practice, client: str) -> dict[str, str | None]:
         url = (
             make_url(practice.db_url)._replace(password=None).render_as_string(hide_password=False)
         )
-    return {"client": client, "practice": str(practice.path.resolve()), "db_url": url}
+    found = {"practice": str(practice.path.resolve()), "db_url": url}
+    return {"client": client, **found} if client else found
 
 
 @dataclass(frozen=True)
@@ -60,7 +69,8 @@ class Prepared:
 
 
 def prepare(practice: Practice, client: str, *, force: bool = False) -> list[Prepared]:
-    """Write the client's own copy of every guided notebook (papermill's parameters).
+    """Write the client's own copy of every guided step notebook (papermill's parameters), and
+    refresh the practice's start-here.
 
     Copies that exist already are kept (they may hold the practitioner's own notes) unless
     ``force`` is given.
@@ -68,34 +78,71 @@ def prepare(practice: Practice, client: str, *, force: bool = False) -> list[Pre
     with practice.open(create=False) as store:
         if not store.has(client):
             raise ClientNotFound(client)
-    return write_notebooks(
-        notebooks_dir(practice, client), parameters(practice, client), force=force
-    )
+    folder = notebooks_dir(practice, client)
+    stale = folder / START  # the start-here lives in the practice folder now, not the client's
+    stale.unlink(missing_ok=True)
+    done = write_notebooks(folder, parameters(practice, client), force=force)
+    return [*done, write_start(practice)]
+
+
+def write_start(practice: Practice) -> Prepared:
+    """Write the practice's start-here notebook (a missing practice is an error, not made)."""
+    with practice.open(create=False):
+        pass
+    return write_start_notebook(notebooks_dir(practice), parameters(practice))
+
+
+def write_start_notebook(folder: Path, params: dict[str, str | None]) -> Prepared:
+    """Write the start-here notebook into ``folder``, unless the one there has the same cells.
+
+    A start-here with the same code and text is kept as it is (with its outputs), so a copy
+    open in JupyterLab is not changed under it.
+    """
+    out = private_dir(folder) / START
+    nb = _parameterized(_sources()[START], params)
+    if out.exists() and _cells(nbformat.reads(out.read_text("utf-8"), 4)) == _cells(nb):
+        return Prepared(out, False)
+    write_private(out, nbformat.writes(nb).encode("utf-8"))
+    return Prepared(out, True)
+
+
+def _cells(nb: NotebookNode) -> list[tuple[str, str]]:
+    return [(c.cell_type, c.source) for c in nb.cells]
 
 
 @lru_cache(maxsize=1)
-def _sources() -> tuple[tuple[str, NotebookNode], ...]:
+def _all_sources() -> tuple[tuple[str, NotebookNode], ...]:
     from papermill.iorw import load_notebook_node
 
     return tuple((p.name, load_notebook_node(str(p))) for p in source_notebooks())
 
 
+def _sources() -> dict[str, NotebookNode]:
+    return dict(_all_sources())
+
+
+def _parameterized(source: NotebookNode, params: dict[str, str | None]) -> NotebookNode:
+    from papermill.parameterize import parameterize_notebook
+
+    return parameterize_notebook(
+        copy.deepcopy(source), params, kernel_name="python3", language="python"
+    )
+
+
 def write_notebooks(
     folder: Path, params: dict[str, str | None], *, force: bool = True
 ) -> list[Prepared]:
-    """Write every guided notebook into ``folder`` with ``params`` injected (mode 0600)."""
-    from papermill.parameterize import parameterize_notebook
-
+    """Write every guided step notebook into ``folder`` with ``params`` injected (mode 0600)."""
     target = private_dir(folder)
     done = []
-    for name, source in _sources():
+    for name, source in _all_sources():
+        if name == START:
+            continue
         out = target / name
         if out.exists() and not force:
             done.append(Prepared(out, False))
             continue
-        nb = parameterize_notebook(
-            copy.deepcopy(source), params, kernel_name="python3", language="python"
-        )
+        nb = _parameterized(source, params)
         write_private(out, nbformat.writes(nb).encode("utf-8"))
         done.append(Prepared(out, True))
     return done
@@ -116,21 +163,65 @@ def _environment(practice: Practice) -> dict[str, str]:
     return env
 
 
-def lab_command(practice: Practice, client: str | None, extra: list[str]) -> list[str]:
+def first_page(client: str | None) -> str:
+    """What a server opens on, relative to the folder it serves: start-here, or the client's
+    first notebook."""
+    return f"{client}/{STEPS[0].notebook}" if client else START
+
+
+def _options(port: int | None, browser: bool, retries: str) -> list[str]:
+    """``--port`` (that port or an error, never another one) and ``--no-browser``."""
+    args = [f"--port={port}", f"--{retries}=0"] if port is not None else []
+    return args if browser else [*args, "--no-browser"]
+
+
+def lab_command(
+    practice: Practice,
+    client: str | None = None,
+    *,
+    port: int | None = None,
+    browser: bool = True,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """jupyter-lab on the practice's notebooks, opening start-here or, for a client, their first
+    notebook in the client's own workspace (so tabs of another client are never restored)."""
+    from .forms.links import workspace
+
     root = private_dir(notebooks_dir(practice))
-    args = [_executable("jupyter-lab"), f"--ServerApp.root_dir={root}"]
-    if client:
-        args.append(f"--LabApp.default_url=/lab/tree/{client}/{START}")
+    page = f"/lab/workspaces/{workspace(client)}/tree/" if client else "/lab/tree/"
+    args = [
+        _executable("jupyter-lab"),
+        f"--ServerApp.root_dir={root}",
+        f"--LabApp.default_url={page}{first_page(client)}",
+        *_options(port, browser, "ServerApp.port_retries"),
+    ]
     if os.geteuid() == 0 and "--allow-root" not in extra:
         args.append("--allow-root")
     return [*args, *extra]
 
 
-def app_command(practice: Practice, client: str | None, extra: list[str]) -> list[str]:
-    root = notebooks_dir(practice, client)
-    if not root.exists():
-        raise WorkbookError(f"no notebooks at {root}; run `workbook prepare CLIENT` first")
-    return [_executable("voila"), str(root), *extra]
+def app_command(
+    practice: Practice,
+    client: str | None = None,
+    *,
+    port: int | None = None,
+    browser: bool = True,
+    extra: Sequence[str] = (),
+) -> list[str]:
+    """Voilà on the practice's notebooks (so start-here's links reach every client's), opening
+    start-here or, for a client, their first notebook."""
+    root = notebooks_dir(practice)
+    if not (root / first_page(client)).exists():
+        raise WorkbookError(f"no notebooks at {root}; run `workbook init` first")
+    return [
+        sys.executable,
+        "-m",
+        "workbook.voila_app",
+        f"--page=voila/render/{first_page(client)}",
+        str(root),
+        *_options(port, browser, "Voila.port_retries"),
+        *extra,
+    ]
 
 
 def run(command: list[str], practice: Practice) -> None:

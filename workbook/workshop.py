@@ -91,7 +91,7 @@ def create(
     roster: Path, case_file: Path, out: Path, progress: Callable[[str], None] | None = None
 ) -> list[Path]:
     """Make ``out/<id>/`` for every trainee: a practice holding the case and its notebooks."""
-    from .notebooks import notebooks_dir, parameters, write_notebooks
+    from .notebooks import notebooks_dir, parameters, write_notebooks, write_start_notebook
 
     trainees = read_roster(roster)
     case = read_case(case_file)
@@ -120,6 +120,7 @@ def create(
             write_notebooks(
                 notebooks_dir(practice, case.client.id), parameters(final, case.client.id)
             )
+            write_start_notebook(notebooks_dir(practice), parameters(final))
             write_private(practice.path / TRAINEE, json.dumps(asdict(trainee)).encode())
             if progress:
                 progress(trainee.id)

@@ -268,7 +268,8 @@ def lab(practice: Practice, tmp_path_factory) -> Iterator[Server]:
         CLIENT,
         "--no-browser",
         f"--port={port}",
-        f"--ServerApp.token={token}",
+        "--",
+        f"--IdentityProvider.token={token}",
         "--ServerApp.ip=127.0.0.1",
     ]
     server = _start(args, home, f"http://127.0.0.1:{port}", token, "/api/status")
@@ -278,7 +279,8 @@ def lab(practice: Practice, tmp_path_factory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def voila(practice: Practice, tmp_path_factory) -> Iterator[Server]:
-    """``workbook app lana`` (Voilà) on a free port; stopped at the end of the module."""
+    """``workbook app lana`` (Voilà, serving the practice's notebooks: Lana's are under
+    ``/voila/render/lana/``) on a free port; stopped at the end of the module."""
     home = tmp_path_factory.mktemp("voila")
     port = _free_port()
     args = [
@@ -288,6 +290,7 @@ def voila(practice: Practice, tmp_path_factory) -> Iterator[Server]:
         CLIENT,
         "--no-browser",
         f"--port={port}",
+        "--",
         "--Voila.ip=127.0.0.1",
     ]
     server = _start(args, home, f"http://127.0.0.1:{port}", "", "/")

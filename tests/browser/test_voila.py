@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import (
+    CLIENT,
     STEP1,
     StoriesForm,
     db_rows,
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.browser
 def step1(voila, context):
     """Step 1 rendered by Voilà; ready once the stories form is on the page."""
     page = context.new_page()
-    page.goto(voila.url(f"/voila/render/{STEP1}"))
+    page.goto(voila.url(f"/voila/render/{CLIENT}/{STEP1}"))
     form = StoriesForm(page)
     form.root.wait_for()
     return form

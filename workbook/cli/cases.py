@@ -16,14 +16,21 @@ from . import DEMO_PRACTICE, _Options, _where, cli, pass_options
 def init(opts: _Options) -> None:
     """Create a practice (folder and database), or upgrade an existing one.
 
+    It gets a start-here notebook (PRACTICE/notebooks/00_start_here.ipynb), where clients are
+    created and opened: `workbook lab` opens it.
+
     \b
     Example:
       workbook --practice ~/cases init
     """
+    from ..notebooks import write_start
+
     practice = opts.practice()
     with practice.open() as store:
         count = len(store.client_ids())
+    start = write_start(practice)
     click.echo(f"practice ready at {practice.path} ({_where(practice)}), {count} client(s)")
+    click.echo(f"start here: {start.path}\nopen it with: workbook --practice {practice.path} lab")
 
 
 @cli.command()
@@ -60,8 +67,9 @@ def demo(opts: _Options) -> None:
     client = case.client.id
     click.echo(
         f"\nHer guided notebooks: {practice.path / 'notebooks' / client}\n"
-        f"Open them with:  workbook --practice {practice.path} lab {client}\n"
-        f"or as an app:    workbook --practice {practice.path} app {client}"
+        f"Start here with: workbook --practice {practice.path} lab\n"
+        f"or as an app:    workbook --practice {practice.path} app\n"
+        f"Her notebooks:   workbook --practice {practice.path} lab {client}"
     )
 
 

@@ -1,6 +1,7 @@
 """Widget forms for the guided notebooks: a thin layer over the plain functions in ``logic``."""
 
 from .logic import Outcome
+from .start import StartHere
 from .workbook import Workbook
 
-__all__ = ["Outcome", "Workbook"]
+__all__ = ["Outcome", "StartHere", "Workbook"]

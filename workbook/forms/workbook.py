@@ -8,19 +8,19 @@ widget state, so closing the browser or restarting the kernel loses nothing.
 from __future__ import annotations
 
 import html
-from datetime import date
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from ..errors import WorkbookError
 from ..model import Case
 from ..practice import Practice
 from ..sample import sample_case
 from . import logic
-from .fields import ChoiceField, DateField, TextField
-from .record_form import RecordForm, SectionForm, status_html, table_html
-from .specs import FORMS, YES_NO
+from .nav import NavBar
+from .record_form import RecordForm, SectionForm, table_html
+from .specs import FORMS
+from .start import Chooser
 
 
 class Workbook:
@@ -30,6 +30,7 @@ class Workbook:
         self.practice = Practice.locate(practice or None, db_url or None)
         self.store = self.practice.open()
         self.forms: list[RecordForm | SectionForm] = []
+        self.views: list[NavBar] = []  # shown beside the forms, redrawn when the case changes
         self.problem = ""
         ids = self.store.client_ids()
         self.client: str | None = client or (ids[0] if ids else None)
@@ -56,7 +57,7 @@ class Workbook:
     def changed(self) -> None:
         """Reload the case from the store and refresh every form (choices, tables, notes)."""
         self.case = self.store.load(self.client) if self.client else None
-        for form in self.forms:
+        for form in [*self.forms, *self.views]:
             form.refresh()
         self._render_header()
 
@@ -86,87 +87,21 @@ class Workbook:
         box.set_title(0, "See a good example: the sample client, Lana")
         return box
 
-    def chooser(self) -> w.VBox:
-        """Pick the client to work on, create a new one, or copy the sample to practise on."""
-        pick = w.Dropdown(description="Client", layout=w.Layout(width="30em"))
-        pick.add_class("wb-client-chooser")
+    def navigation(self, step: str) -> NavBar:
+        """The bar at the top of a step's notebook: start-here, the previous and next steps,
+        and the client's progress through the method (redrawn after every save)."""
+        # where `prepare` puts the client's notebooks (workbook.notebooks is not imported here:
+        # it brings nbformat and jsonschema into every kernel)
+        base = self.practice.path.resolve() / "notebooks"
+        folder = base / self.client if self.client else Path.cwd()
+        bar = NavBar(step, folder, lambda: self.case)
+        self.views.append(bar)
+        return bar
 
-        def fill() -> None:
-            pick.options = [(f"{s.id} · {s.name}", s.id) for s in self.store.summaries()] or [
-                ("—", None)  # an empty drop-down says so, rather than showing a blank box
-            ]
-            pick.value = self.client if self.client in {v for _, v in pick.options} else None
-
-        fill()
-        pick.observe(
-            lambda c: c["new"] and c["new"] != self.client and self.use(c["new"]), names="value"
-        )
-        fields = [
-            TextField("id", "Id", "lower-case letters, digits and hyphens, e.g. maria-r"),
-            TextField("name", "Name"),
-            DateField("started", "Started"),
-            ChoiceField("records", "The client consents to records being kept", YES_NO),
-            ChoiceField(
-                "share_deidentified",
-                "...and to a de-identified copy being shared with a supervisor",
-                YES_NO,
-            ),
-        ]
-        for f in fields:
-            f.tag("newclient")
-        fields[2].set(date.today())
-        create = w.Button(description="Create client", button_style="primary", icon="plus")
-        copy = w.Button(description="Copy the sample to practise", icon="copy")
-        create.add_class("wb-newclient-save")
-        copy.add_class("wb-newclient-copy")
-        status = w.HTML()
-        status.add_class("wb-newclient-status")
-
-        def done(outcome: logic.Outcome) -> None:
-            for f in fields:
-                f.show_error(f.name == outcome.field and not outcome.ok and outcome.message or None)
-            status.value = status_html(outcome)
-            if outcome.ok:
-                fill()
-                pick.value = outcome.key
-
-        def on_create(_: Any) -> None:
-            done(logic.create_client(self.store, {f.name: f.get() for f in fields}))
-
-        def on_copy(_: Any) -> None:
-            values = {f.name: f.get() for f in fields}
-            try:
-                case = logic.copy_sample(
-                    self.store,
-                    (values["id"] or "").strip(),
-                    (values["name"] or "").strip() or "Practice client",
-                )
-            except WorkbookError as exc:
-                done(
-                    logic.Outcome(
-                        False,
-                        logic.explain(exc),
-                        logic.field_of(getattr(exc, "path", "client.id")),
-                    )
-                )
-            else:
-                done(
-                    logic.Outcome(
-                        True, f"Copied the sample into {case.client.id}.", key=case.client.id
-                    )
-                )
-
-        create.on_click(on_create)
-        copy.on_click(on_copy)
-        return w.VBox(
-            [
-                pick,
-                w.HTML("<h4>Or a new client</h4>"),
-                *(f.box for f in fields),
-                w.HBox([create, copy]),
-                status,
-            ]
-        )
+    def chooser(self) -> Chooser:
+        """The start-here chooser (for start-here copies made before it moved to the practice
+        folder): it shows links to a client's notebooks, and never switches this session."""
+        return Chooser(self.practice, self.store, self.client)
 
     def _render_header(self) -> None:
         where = html.escape(self.practice.path.resolve().name)  # not the server's full path
