@@ -233,7 +233,7 @@ def test_low_motivation_without_follow_up_says_plainly_what_is_missing():
 def test_a_follow_up_names_what_was_recorded():
     note = _finding(_low_only_checkin("We agreed on one call a week."), "followup_on_motivation")
     assert note.status == WARN
-    assert "Recorded since: a note on that check-in." in note.message
+    assert "; as a follow-up there is a note on that check-in. Make sure it answers" in note.message
 
     def open_action(d):
         _low_only_checkin(None)(d)
@@ -241,7 +241,7 @@ def test_a_follow_up_names_what_was_recorded():
 
     action = _finding(open_action, "followup_on_motivation")
     assert action.status == WARN
-    assert "Recorded since: open action a1 due after it." in action.message
+    assert "; as a follow-up there is open action a1, due after it." in action.message
 
 
 def test_ids_in_messages_are_counted_in_words():
@@ -255,6 +255,22 @@ def test_ids_in_messages_are_counted_in_words():
     assert "shown in stories s1 and s2." in _finding(two, "skills_from_stories").message
     assert "link action a8 to the idea it carries out" in (
         _finding(_unlinked_action, "concrete_actions").message
+    )
+
+
+def test_step_1_is_described_as_it_is():
+    attempts_only = _finding(lambda d: d.update(stories=[]), "tried_before_ideas")
+    assert attempts_only.message == (
+        "What the client has tried is recorded, so the ideas can build on what came before them."
+    )
+
+    def stories_only(d):
+        d["attempts"], d["ideas"], d["interviews"], d["plan"] = [], [], [], None
+        d["checkins"] = []
+
+    assert _finding(stories_only, "tried_before_ideas").message == (
+        "The client's stories are recorded and there is no idea yet: step 1 comes first, as it "
+        "should."
     )
 
 

@@ -119,11 +119,12 @@ def _intake(case: Case, _: date) -> tuple[str, str]:
 
 
 def _gathered(case: Case) -> str:
-    """What step 1 holds, as the subject of a sentence."""
-    parts = ["what the client has tried"] * bool(case.attempts) + ["their stories"] * bool(
-        case.stories
-    )
-    return _and(parts)
+    """What step 1 holds, as a sentence's start: ``What the client has tried is recorded``."""
+    if case.attempts and case.stories:
+        return "What the client has tried and their stories are recorded"
+    if case.attempts:
+        return "What the client has tried is recorded"
+    return "The client's stories are recorded"
 
 
 @check("tried_before_ideas", 1, "What was tried comes before ideas")
@@ -141,7 +142,7 @@ def _tried_first(case: Case, _: date) -> tuple[str, str]:
         )
     done = _gathered(case)
     if not case.ideas:
-        return PASS, f"Step 1 comes first, as it should: {done} recorded, and no idea yet."
+        return PASS, f"{done} and there is no idea yet: step 1 comes first, as it should."
     first_idea = min(i.added for i in case.ideas)
     late = [a for a in case.attempts if a.date and a.date > first_idea]
     if late and len(late) == len(case.attempts) and not case.stories:
@@ -149,7 +150,7 @@ def _tried_first(case: Case, _: date) -> tuple[str, str]:
             f"Every attempt was recorded after the first idea ({first_idea.isoformat()}). "
             "Ask what the client has tried before generating ideas, so the list builds on it."
         )
-    return PASS, f"The ideas build on step 1: {done} recorded."
+    return PASS, f"{done}, so the ideas can build on what came before them."
 
 
 @check("permission_first", 1, "Permission is asked before your ideas")
@@ -378,11 +379,12 @@ def _followup(case: Case, as_of: date) -> tuple[str, str]:
     ]
     found = ["a note on that check-in"] * bool((last.notes or "").strip())
     if after:
-        found.append(f"open {_ids('action', after)} due after it")
+        found.append(f"open {_ids('action', after)}, due after it")
     if found:
         return WARN, (
-            f"{when}. Recorded since: {_and(found)}. Make sure they answer the concern, "
-            "and ask again at the next check-in."
+            f"{when}; as a follow-up there is {_and(found)}. Make sure "
+            f"{'they answer' if len(found) > 1 else 'it answers'} the concern, and ask again at "
+            "the next check-in."
         )
     return FAIL, (
         f"{when}, and no follow-up is recorded: the check-in has no note and no open action "
