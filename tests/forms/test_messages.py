@@ -132,17 +132,15 @@ def _widgets(widget):
 
 
 def test_no_command_line_advice_reaches_a_form(wb):
-    from tests.forms.test_start_here import _fields, _input
+    from tests.forms.test_start_here import _fill
 
-    f = _fields(wb.chooser())
-    _input(f["id"]).value = "lana"
-    _input(f["name"]).value = "Another Lana"
-    _input(f["records"]).value = True
-    f["save"].click()
-    said = html.unescape(f["status"].value)
+    chooser = wb.chooser()
+    _fill(chooser, id="lana", name="Another Lana", records=True)
+    chooser.create.click()
+    said = html.unescape(chooser.status.value)
     assert "already in this practice" in said and "--replace" not in said
-    f["copy"].click()
-    said = html.unescape(f["status"].value)
+    chooser.copy.click()
+    said = html.unescape(chooser.status.value)
     assert "already in this practice" in said and "--replace" not in said
     form = wb.form("stories")
     wb.store.delete("lana")  # the client goes, from another tab
@@ -216,7 +214,7 @@ def test_empty_drop_downs_show_a_dash(store, practice):
     wb = Workbook(None, str(practice.path), practice.db_url)  # a practice with no client yet
     form = wb.form("stories")
     assert form.chooser.options == (("—", "__new__"),)
-    pick = wb.chooser().children[0]
+    pick = wb.chooser().pick
     assert pick.options == (("—", None),)
     from workbook.forms.fields import ChoiceField
 
