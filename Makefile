@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup system lint clean
+.PHONY: demo test setup system lint wheel clean
 
 demo: $(STAMP) system
 	$(BIN)/workbook demo
@@ -31,5 +31,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check workbook tests bench
 	$(BIN)/ruff format --check workbook tests bench
 
+# A wheel and a source archive in dist/, to install without this repository (see the README).
+wheel: $(STAMP)
+	$(BIN)/uv build --quiet --out-dir dist
+	@ls dist/*.whl
+
 clean:
-	rm -rf $(VENV) demo-practice .pytest_cache .hypothesis
+	rm -rf $(VENV) demo-practice dist build .pytest_cache .hypothesis

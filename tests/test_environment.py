@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+CONDA_NAMES = {"playwright": "playwright-python"}  # PyPI name -> conda-forge's, where they differ
 
 
 def _name(spec: str) -> str:
@@ -22,6 +23,7 @@ def _pins(specs) -> dict[str, str]:
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = {CONDA_NAMES.get(name, name): pin for name, pin in wanted.items()}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = _pins(d for d in env["dependencies"] if isinstance(d, str))
     listed.pop("python")

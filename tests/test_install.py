@@ -16,6 +16,7 @@ import json
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import urllib.request
 import zipfile
@@ -38,8 +39,13 @@ TOKEN = "install-test"
 
 
 def _uv() -> str:
-    from uv import find_uv_bin
-
+    """uv from the test extras (PyPI's uv), else on the PATH (conda-forge's uv)."""
+    try:
+        from uv import find_uv_bin
+    except ImportError:
+        found = shutil.which("uv")
+        assert found, "uv is missing: install the test extras (pip install -e '.[test]')"
+        return found
     return find_uv_bin()
 
 
@@ -71,7 +77,9 @@ def wheel(tmp_path_factory) -> Path:
 def venv(wheel: Path, tmp_path_factory) -> Path:
     """A fresh virtual environment with the wheel and its dependencies (not the test extras)."""
     env = tmp_path_factory.mktemp("venv") / "env"
-    subprocess.run([_uv(), "venv", "--quiet", str(env)], check=True, timeout=120)
+    subprocess.run(
+        [_uv(), "venv", "--quiet", "--python", sys.executable, str(env)], check=True, timeout=120
+    )
     subprocess.run(
         [_uv(), "pip", "install", "--quiet", "--python", str(env / "bin" / "python"), str(wheel)],
         check=True,
@@ -154,30 +162,21 @@ def test_installed_commands_work_in_an_empty_folder(venv: Path, folder):
     # generate: the client's workbook again, as a notebook and a web page.
     for name in ("lana-workbook.ipynb", "lana-workbook.html"):
         (target / name).unlink()
-    cmd = [str(bin_ / "workbook"), "--practice", "demo-practice", "generate", "lana"]
-    _run([*cmd, "--format", "ipynb,html"], work, env)
+    workbook = [str(bin_ / "workbook"), "--practice", "demo-practice"]
+    _run([*workbook, "generate", "lana", "--format", "ipynb,html"], work, env)
     assert json.loads((target / "lana-workbook.ipynb").read_text(encoding="utf-8"))["cells"]
     page = (target / "lana-workbook.html").read_text(encoding="utf-8")
     assert "Lana" in page and "Traceback" not in page
 
-    # lab: JupyterLab on the practice, until its API answers; then shut down through the API.
-    port = _free_port()
+    # lab: JupyterLab on Lana's notebooks until its API answers; then shut down through the API.
+    port, log = _free_port(), work.parent / "lab.log"
+    sink = log.open("w")
     lab = subprocess.Popen(
-        [
-            str(bin_ / "workbook"),
-            "--practice",
-            "demo-practice",
-            "lab",
-            "lana",
-            "--no-browser",
-            "--port",
-            str(port),
-        ],  # fmt: skip
+        [*workbook, "lab", "lana", "--no-browser", "--port", str(port)],
         cwd=work,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        stderr=sink,
     )
     try:
         status, deadline = None, time.monotonic() + 180
@@ -186,17 +185,17 @@ def test_installed_commands_work_in_an_empty_folder(venv: Path, folder):
                 status = _api(port, "status")
             except OSError:
                 time.sleep(0.5)
-        assert status is not None, f"lab never answered (exit {lab.poll()}): {_tail(lab)}"
+        assert status is not None, f"lab never answered (exit {lab.poll()}): {_tail(log)}"
         listed = {item["name"] for item in _api(port, "contents")["content"]}
         assert "lana" in listed, listed
         _api(port, "shutdown", method="POST")
-        assert lab.wait(timeout=60) == 0, _tail(lab)
+        assert lab.wait(timeout=60) == 0, _tail(log)
     finally:
         if lab.poll() is None:
             lab.kill()
             lab.wait()
-        lab.stderr.close()
+        sink.close()
 
 
-def _tail(process: subprocess.Popen) -> str:
-    return process.stderr.read()[-3000:] if process.poll() is not None else ""
+def _tail(log: Path) -> str:
+    return log.read_text(encoding="utf-8", errors="replace")[-3000:]

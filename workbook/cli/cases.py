@@ -45,7 +45,7 @@ def demo(opts: _Options) -> None:
     Example:
       workbook demo
     """
-    from ..generate import generate_one
+    from ..generate import FORMATS, export, generate_one
     from ..notebooks import prepare
     from ..sample import sample_case
     from ..summary import case_summary
@@ -58,12 +58,16 @@ def demo(opts: _Options) -> None:
     click.echo(f"Demo practice at {practice.path} ({_where(practice)}) with the sample client.\n")
     click.echo(case_summary(case))
     click.echo(f"\nGenerating {case.client.name}'s workbook ...", err=True)
-    result = generate_one(practice, case.client.id)
+    # Installed anywhere, the demo works: without Chromium it leaves out only the PDF.
+    formats = [f for f in FORMATS if f != "pdf" or Path(export.CHROMIUM).exists()]
+    result = generate_one(practice, case.client.id, formats=formats)
     if not result.ok:
         raise WorkbookError(result.error or "the workbook could not be generated")
     click.echo(f"\n{case.client.name}'s workbook ({result.seconds:.1f} s):")
     for path in result.files:
         click.echo(f"  {path}")
+    if "pdf" not in formats:
+        click.echo(f"  (no PDF: printing one needs Chromium, not found at {export.CHROMIUM})")
     client = case.client.id
     click.echo(
         f"\nHer guided notebooks: {practice.path / 'notebooks' / client}\n"
