@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -53,7 +53,7 @@ def test_opening_twice_is_a_no_op(practice, lana):
 
 
 def test_older_practice_upgrades_itself_on_open(practice, lana, tmp_path, monkeypatch):
-    with practice.open() as store:  # made by "this" version: schema at 0001
+    with practice.open() as store:  # made by "this" version: schema at HEAD
         store.save(lana)
     newer = tmp_path / "migrations"
     shutil.copytree(engine.MIGRATIONS, newer)

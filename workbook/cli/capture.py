@@ -54,21 +54,42 @@ def lab(ctx: click.Context, opts: _Options, client: str | None) -> None:
 
 @cli.command(context_settings=_SERVER)
 @click.argument("client", required=False)
+@click.option(
+    "--audience",
+    type=click.Choice(["practitioner", "client"]),
+    default="practitioner",
+    show_default=True,
+    help="practitioner: every form, for you alone (not for clients). client: CLIENT's own "
+    "pages (goal and plan, next steps, calendar, a check-in of their own) and nothing else.",
+)
 @pass_options
 @click.pass_context
-def app(ctx: click.Context, opts: _Options, client: str | None) -> None:
-    """Serve the notebooks as an app with Voilà: forms only, no code, for use with a client.
+def app(ctx: click.Context, opts: _Options, client: str | None, audience: str) -> None:
+    """Serve the notebooks as an app with Voilà: forms only, no code.
 
+    The practitioner's app (the default) shows every form, private notes and other clients:
+    it is not for clients. For a client, serve their own pages with --audience client.
     Options after the client are passed to voila.
 
     \b
     Example:
       workbook app lana
-      workbook app lana --no-browser --port 8866
+      workbook app lana --audience client --no-browser --port 8866
     """
+    import os
+
+    from ..audience import ENV
     from ..notebooks import app_command, prepare, run
 
     practice = opts.practice()
+    os.environ[ENV] = audience  # the server's notebooks read it: the header says who it is for
+    if audience == "client":
+        from ..clientapp.serve import app_command as client_app_command
+
+        if not client:
+            raise click.UsageError("the client app is for one client: give CLIENT")
+        run(client_app_command(practice, client, ctx.args), practice)
+        return
     if client:
         prepare(practice, client)
     run(app_command(practice, client, ctx.args), practice)

@@ -228,6 +228,7 @@ COLUMNS = {
         "progress",
         "supports",
         "notes",
+        "by",
     ],
     "reflections": ["date", "model", "entries"],
 }
