@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import ClientNotFound, WorkbookError
-from ..files import private_dir, write_private
+from ..files import DIR_MODE, private_dir, write_private
 from ..practice import Practice
 
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "client"
@@ -55,6 +55,7 @@ def write_pages(practice: Practice, client: str) -> Path:
         if not store.has(client):
             raise ClientNotFound(client)
     folder = private_dir(pages_dir(practice, client))
+    folder.chmod(DIR_MODE)  # even if it was made earlier by hand: the client's alone
     params = parameters(practice, client)
     keep = set()
     for source in sources():

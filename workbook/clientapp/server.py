@@ -17,7 +17,10 @@ from .serve import HOME
 class ClientVoila(Voila):
     def init_handlers(self) -> list:
         home = url_path_join(self.server_url, "voila/render", HOME)
-        return [(self.server_url, RedirectHandler, {"url": home, "permanent": False}), *super().init_handlers()]
+        return [
+            (self.server_url, RedirectHandler, {"url": home, "permanent": False}),
+            *super().init_handlers(),
+        ]
 
 
 def main() -> None:
