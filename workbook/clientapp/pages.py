@@ -73,9 +73,7 @@ class ClientPages:
         self.case = client_view(self.store.load(self.client))
 
     def _show(self, body: str, name: str) -> w.HTML:
-        page = w.HTML(f'{STYLE}<div class="wb-client wb-client-{name}">{body}</div>')
-        page.add_class(f"wb-client-{name}")
-        return page
+        return w.HTML(f'{STYLE}<div class="wb-client wb-client-{name}">{body}</div>')
 
     def open_actions(self) -> list[Action]:
         actions = self.case.plan.actions if self.case.plan else []
