@@ -162,3 +162,42 @@ def test_practitioner_app_header_says_it_is_not_for_clients(voila, context):
     expect(page.locator(".wb-not-for-clients")).to_contain_text(
         "Practitioner's app: not for clients."
     )
+
+
+SEND_CODE = """async ([code]) => {
+  const config = JSON.parse(document.getElementById("jupyter-config-data").textContent);
+  const url = location.origin.replace(/^http/, "ws") +
+    `/api/kernels/${config.kernelId}/channels?session_id=test-session`;
+  const ws = new WebSocket(url);
+  await new Promise((ok, fail) => { ws.onopen = ok; ws.onerror = fail; });
+  const got = [];
+  const done = new Promise((ok) => {
+    ws.onmessage = (event) => {
+      const msg = JSON.parse(event.data);
+      got.push(msg.header.msg_type);
+      if (msg.header.msg_type === "kernel_info_reply") ok();
+    };
+  });
+  const send = (type, content) => ws.send(JSON.stringify({
+    channel: "shell", content, metadata: {}, parent_header: {}, buffers: [],
+    header: {msg_id: type + Math.random(), msg_type: type, session: "test-session",
+             username: "", date: new Date().toISOString(), version: "5.3"}}));
+  send("execute_request", {code, silent: false, store_history: false,
+                           user_expressions: {}, allow_stdin: false, stop_on_error: true});
+  send("kernel_info_request", {});  // answered after the execute request, had it been run
+  await done;
+  ws.close();
+  return got;
+}"""
+
+
+def test_client_app_kernels_run_no_code_sent_from_the_browser(client_app, context, tmp_path):
+    page = context.new_page()
+    page.goto(client_app.url("/voila/render/00_home.ipynb"))
+    page.locator(".wb-client-links").wait_for()
+    proof = tmp_path / "ran"
+    got = page.evaluate(SEND_CODE, [f"open({str(proof)!r}, 'w').write('x')"])
+    assert "kernel_info_reply" in got
+    assert "execute_reply" not in got and "execute_input" not in got
+    assert not proof.exists()
+    assert "execute_request" in client_app.output() and "not allowed" in client_app.output()

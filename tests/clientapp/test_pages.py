@@ -79,17 +79,11 @@ def test_pages_folder_holds_only_this_clients_pages(pages, practice):
         assert 'client = "lana"' in "".join(injected[0]["source"])
 
 
-def test_app_command_serves_that_folder_with_widget_messages_only(pages, practice):
+def test_app_command_serves_that_folder_alone(pages, practice):
     command = serve.app_command(practice, "lana", ["--port", "1"])
-    assert command[1:4] == [
-        "-m",
-        "workbook.clientapp.server",
-        str(serve.pages_dir(practice, "lana")),
-    ]
-    allowed = next(
-        a for a in command if a.startswith("--MappingKernelManager.allowed_message_types")
-    )
-    assert "execute_request" not in allowed and '"comm_msg"' in allowed
+    folder = str(serve.pages_dir(practice, "lana"))
+    assert command[1:4] == ["-m", "workbook.clientapp.server", folder]
+    assert "--VoilaConfiguration.show_tracebacks=False" in command
     assert command[-2:] == ["--port", "1"]
 
 

@@ -4,5 +4,5 @@
 folder of that client's own and serves that folder alone. The pages work from
 :func:`workbook.audience.client_view`, never from the whole case. Modules: ``pages`` (what each
 page shows), ``checkin`` (the client's own check-in), ``serve`` (the folder and the command)
-and ``server`` (Voilà, opening on the landing page, kernels answering widgets only).
+and ``server`` (Voilà, opening on the landing page).
 """

@@ -23,14 +23,6 @@ from ..practice import Practice
 SOURCE = Path(__file__).resolve().parents[2] / "notebooks" / "client"
 FOLDER = "client-app"
 HOME = "00_home.ipynb"  # the landing page, linking to every other page
-# What the browser may send to a page's kernel: widget messages only, never code to run.
-WIDGET_MESSAGES = (
-    "comm_open",
-    "comm_msg",
-    "comm_close",
-    "comm_info_request",
-    "kernel_info_request",
-)
 
 
 def pages_dir(practice: Practice, client: str) -> Path:
@@ -74,15 +66,17 @@ def write_pages(practice: Practice, client: str) -> Path:
 
 
 def app_command(practice: Practice, client: str, extra: list[str]) -> list[str]:
-    """Voilà on the client's folder alone, opening on the landing page (see ``server``)."""
+    """Voilà on the client's folder alone, opening on the landing page (see ``server``).
+
+    Voilà itself lets the browser send a page's kernel widget messages only, never code to run
+    (tests/browser/test_client_app.py checks it).
+    """
     folder = write_pages(practice, client)
-    allowed = "[" + ",".join(f'"{m}"' for m in WIDGET_MESSAGES) + "]"
     return [
         sys.executable,
         "-m",
         "workbook.clientapp.server",
         str(folder),
-        f"--MappingKernelManager.allowed_message_types={allowed}",
         "--VoilaConfiguration.show_tracebacks=False",
         *extra,
     ]
