@@ -120,3 +120,31 @@ def test_failed_write_leaves_no_partial_file(tmp_path, lana, monkeypatch):
     with pytest.raises(OSError):
         write_case(lana, target)
     assert list(tmp_path.iterdir()) == []
+
+
+CHECKIN_CASE = (
+    "format: 1\nclient:\n  id: x1\n  name: X\n  started: 2026-01-05\n"
+    "  consent: {records: true, share_deidentified: false}\n"
+    "checkins:\n  - date: 2026-01-12\n    importance: 7\n{by}"
+)
+
+
+def test_checkin_by_is_optional_and_round_trips(practice, tmp_path):
+    old = parse_case(CHECKIN_CASE.replace("{by}", ""))  # a file written before the field existed
+    assert old.checkins[0].by is None
+    assert "by" not in case_data(old)["checkins"][0]  # absent stays absent
+    for who in ("client", "practitioner"):
+        case = parse_case(CHECKIN_CASE.replace("{by}", f"    by: {who}\n"))
+        assert case.checkins[0].by == who
+        assert case_data(case)["checkins"][0]["by"] == who
+        with practice.open() as store:
+            store.save(case, replace=True)
+            assert store.load("x1") == case
+        assert parse_case(dump_case(case)) == case
+
+
+def test_checkin_by_refuses_anyone_else():
+    with pytest.raises(
+        Exception, match=r"checkins\[0\]\.by: must be one of client or practitioner"
+    ):
+        parse_case(CHECKIN_CASE.replace("{by}", "    by: friend\n"))

@@ -169,7 +169,7 @@ def first_page(client: str | None) -> str:
     return f"{client}/{STEPS[0].notebook}" if client else START
 
 
-def _options(port: int | None, browser: bool, retries: str) -> list[str]:
+def server_flags(port: int | None, browser: bool, retries: str) -> list[str]:
     """``--port`` (that port or an error, never another one) and ``--no-browser``."""
     args = [f"--port={port}", f"--{retries}=0"] if port is not None else []
     return args if browser else [*args, "--no-browser"]
@@ -193,7 +193,7 @@ def lab_command(
         _executable("jupyter-lab"),
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url={page}{first_page(client)}",
-        *_options(port, browser, "ServerApp.port_retries"),
+        *server_flags(port, browser, "ServerApp.port_retries"),
     ]
     if os.geteuid() == 0 and "--allow-root" not in extra:
         args.append("--allow-root")
@@ -219,7 +219,7 @@ def app_command(
         "workbook.voila_app",
         f"--page=voila/render/{first_page(client)}",
         str(root),
-        *_options(port, browser, "Voila.port_retries"),
+        *server_flags(port, browser, "Voila.port_retries"),
         *extra,
     ]
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, Image, display
 
+from . import audience as audiences
 from . import plots
 from .frames import case_frames, idea_list, plan_table, skills_ranked
 from .practice import Practice
@@ -221,6 +222,8 @@ class Report:
         for k in sorted(self.case.checkins, key=lambda k: k.date):
             row = k.model_dump() | {"date": _date(k.date), "supports": ", ".join(k.supports)}
             row["buy_in"] = {True: "yes", False: "no", None: None}[k.buy_in]
+            row["by"] = audiences.recorded_by(self.audience, k)
+            row["notes"] = audiences.note_shown(self.audience, k)
             rows.append(row)
         columns = {
             "date": "Date",
@@ -228,9 +231,12 @@ class Report:
             "confidence": "Confidence",
             "buy_in": "Still wants the plan",
             "supports": "Supports",
+            "by": "Recorded by",
         }
         if self.audience == "practitioner":
             columns["notes"] = "Notes (private)"
+        elif any(r["notes"] for r in rows):  # the client's own words, from their app
+            columns["notes"] = "Your note"
         self._show("<h4>Check-ins</h4>" + _table(rows, columns))
         self._figure(plots.checkin_trend(self.frames))
         self._figure(plots.progress_chart(self.frames))
@@ -254,7 +260,7 @@ class Report:
 
     def fidelity(self) -> None:
         """How faithfully the case follows the method. Practitioner's copy only."""
-        if self.audience != "practitioner":  # generate drops these cells; run by hand: nothing
+        if not audiences.may_see(self.audience, "fidelity"):  # generate drops these cells
             return
         from .fidelity import STEP_NAMES, run_checks
 
@@ -274,7 +280,7 @@ class Report:
 
     def reflections(self) -> None:
         """The practitioner's reflections. Never shown in the client's copy."""
-        if self.audience != "practitioner":  # generate drops these cells; run by hand: nothing
+        if not audiences.may_see(self.audience, "reflections"):  # generate drops these cells
             return
         parts = []
         for r in sorted(self.case.reflections, key=lambda r: r.date):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
@@ -53,7 +53,7 @@ def test_opening_twice_is_a_no_op(practice, lana):
 
 
 def test_older_practice_upgrades_itself_on_open(practice, lana, tmp_path, monkeypatch):
-    with practice.open() as store:  # made by "this" version: schema at 0001
+    with practice.open() as store:  # made by "this" version: schema at HEAD
         store.save(lana)
     newer = tmp_path / "migrations"
     shutil.copytree(engine.MIGRATIONS, newer)
@@ -67,3 +67,38 @@ def test_older_practice_upgrades_itself_on_open(practice, lana, tmp_path, monkey
             assert "initials" in columns
             assert conn.exec_driver_sql("SELECT initials FROM clients").scalar() == "L"
         assert upgraded.load("lana") == lana  # nothing lost
+
+
+def test_practice_from_before_checkin_by_upgrades_and_keeps_its_checkins(sqlite_practice):
+    """A database at 0001 (no ``checkins.by``) opens, upgrades to 0002 and reads unchanged."""
+    from sqlalchemy import text
+
+    from workbook.model import Checkin
+
+    sqlite_practice.path.mkdir(parents=True)
+    old = engine.make_engine(sqlite_practice.url)
+    engine.upgrade(old, "0001")
+    with old.begin() as conn:
+        assert "by" not in {c["name"] for c in inspect(conn).get_columns("checkins")}
+        conn.execute(
+            text(
+                "INSERT INTO clients (id, name, started, consent_records, "
+                "consent_share_deidentified, updated) VALUES "
+                "('old', 'Old Client', '2026-01-05', 1, 0, '2026-01-05 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO checkins (client_pk, position, date, importance, supports, notes) "
+                "VALUES (1, 0, '2026-01-12', 6, '[]', 'before the field')"
+            )
+        )
+    old.dispose()
+
+    with sqlite_practice.open(create=False) as store:
+        with store.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == "0002"
+        case = store.load("old")
+        assert case.checkins[0].by is None and case.checkins[0].notes == "before the field"
+        store.add("old", "checkins", Checkin(date=case.checkins[0].date, by="client"))
+        assert [k.by for k in store.load("old").checkins] == [None, "client"]

@@ -97,23 +97,52 @@ def lab(
 
 @cli.command(cls=ServerCommand)
 @server_options
+@click.option(
+    "--audience",
+    type=click.Choice(["practitioner", "client"]),
+    default="practitioner",
+    show_default=True,
+    help="practitioner: every form, for you alone (not for clients). client: CLIENT's own "
+    "pages (goal and plan, next steps, calendar, a check-in of their own) and nothing else.",
+)
 @pass_options
 @click.pass_context
 def app(
-    ctx: click.Context, opts: _Options, client: str | None, port: int | None, no_browser: bool
+    ctx: click.Context,
+    opts: _Options,
+    client: str | None,
+    port: int | None,
+    no_browser: bool,
+    audience: str,
 ) -> None:
     """Serve the notebooks as an app with Voilà (forms only, no code), opening start-here or
     CLIENT's first notebook.
 
+    The practitioner's app (the default) shows every form, private notes and other clients:
+    it is not for clients. For a client, serve their own pages with --audience client.
     Options for voila go after --.
 
     \b
     Example:
       workbook app
       workbook app lana --no-browser --port 8866
+      workbook app lana --audience client --port 8867
     """
-    from ..notebooks import app_command, run
+    import os
 
-    practice = _ready(opts, client)
+    from ..audience import ENV
+    from ..notebooks import app_command, run, server_flags
+
     extra = ctx.meta.get("server_args", [])
+    os.environ[ENV] = audience  # the server's notebooks read it: the header says who it is for
+    if audience == "client":
+        from ..clientapp.serve import app_command as client_app_command
+
+        if not client:
+            raise click.UsageError("the client app is for one client: give CLIENT")
+        practice = opts.practice()
+        flags = server_flags(port, not no_browser, "Voila.port_retries")
+        run(client_app_command(practice, client, [*flags, *extra]), practice)
+        return
+    practice = _ready(opts, client)
     run(app_command(practice, client, port=port, browser=not no_browser, extra=extra), practice)

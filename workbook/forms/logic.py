@@ -270,6 +270,7 @@ COLUMNS = {
         "progress",
         "supports",
         "notes",
+        "by",
     ],
     "reflections": ["date", "model", "entries"],
 }

@@ -262,6 +262,12 @@ def checkins(wb: Workbook) -> RecordForm:
                 lambda: _actions(wb),
             ),
             TextField("notes", "Notes", long=True),
+            ChoiceField(
+                "by",
+                "Recorded by",
+                [("the client, in their own app", "client")],
+                blank="the practitioner",
+            ),
         ],
         "Check-in",
         note=note,

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..audience import app_banner
 from ..model import Case
 from ..practice import Practice
 from ..sample import sample_case
@@ -115,7 +116,7 @@ class Workbook:
             text = f"<b>No client chosen</b> · practice: {where}"
         if self.problem:
             text += f'<br><span style="color:#b00020">{html.escape(self.problem)}</span>'
-        self._header.value = f"<p>{text}</p>"
+        self._header.value = f"{app_banner()}<p>{text}</p>"  # app: "not for clients"
 
 
 def sample_html(name: str) -> str:

@@ -26,6 +26,7 @@ from .vocab import (
     REFLECTION_STAGES,
     RULER_RANGE,
     ActionStatus,
+    CheckinBy,
     IdeaSource,
     IdeaStatus,
     LifeRole,
@@ -182,6 +183,7 @@ class Checkin(Record):
     supports: list[Tag] = []
     notes: str | None = None
     progress: dict[Slug, Progress] = {}
+    by: CheckinBy | None = None  # "client": recorded by the client in their own app
 
 
 class Reflection(Record):

@@ -10,6 +10,7 @@ IdeaStatus = Literal["open", "shortlisted", "chosen", "dropped"]
 Owner = Literal["client", "practitioner", "shared"]
 ActionStatus = Literal["todo", "doing", "done", "dropped"]
 ReflectionModel = Literal["gibbs", "driscoll", "kolb"]
+CheckinBy = Literal["client", "practitioner"]  # who recorded a check-in; absent: practitioner
 
 LIFE_ROLES: tuple[str, ...] = get_args(LifeRole)
 IDEA_SOURCES: tuple[str, ...] = get_args(IdeaSource)
@@ -17,6 +18,7 @@ IDEA_STATUSES: tuple[str, ...] = get_args(IdeaStatus)
 OWNERS: tuple[str, ...] = get_args(Owner)
 ACTION_STATUSES: tuple[str, ...] = get_args(ActionStatus)
 REFLECTION_MODELS: tuple[str, ...] = get_args(ReflectionModel)
+CHECKIN_BY: tuple[str, ...] = get_args(CheckinBy)
 
 # Stage keys of each reflection model, in the order a reflection walks through them.
 REFLECTION_STAGES: dict[str, tuple[str, ...]] = {

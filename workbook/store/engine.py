@@ -24,7 +24,7 @@ IMMEDIATE = "workbook_immediate"  # execution option: begin a SQLite write trans
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 # The newest migration. Opening a store compares the database with it and loads Alembic only
 # when an upgrade is due; tests/store/test_migrations.py keeps it equal to the scripts' head.
-HEAD = "0001"
+HEAD = "0002"
 _SHIPPED = MIGRATIONS
 
 

@@ -192,6 +192,7 @@ checkins = Table(
     Column("understands_plan", Boolean),
     Column("supports", JSON, nullable=False),
     Column("notes", Text),
+    Column("by", ENUM),  # migration 0002: who recorded it; NULL means the practitioner
 )
 
 checkin_progress = Table(
