@@ -18,12 +18,16 @@ if TYPE_CHECKING:
 NEW = "__new__"
 
 
-def status_html(outcome: logic.Outcome | None) -> str:
+def status_html(outcome: logic.Outcome | None, announced: bool = False) -> str:
+    """The line under a form's buttons, announced by screen readers as it appears: a refusal
+    as an alert, unless ``announced`` (its field's own alert already says it), else as a status.
+    """
     if outcome is None:
         return ""
     colour, mark = ("#1b5e20", "&#10003;") if outcome.ok else ("#b00020", "&#9888;")
     text = outcome.message if outcome.ok else f"Not saved. {outcome.message}"
-    return f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
+    role = "status" if outcome.ok or announced else "alert"
+    return f'<span role="{role}" style="color:{colour}">{mark} {html.escape(text)}</span>'
 
 
 def table_html(df) -> str:  # noqa: ANN001 - a DataFrame
@@ -60,9 +64,10 @@ class _Form:
             outcome = logic.Outcome(
                 False, f"Something went wrong ({type(exc).__name__}: {exc}); nothing was saved."
             )
-        if not outcome.ok and outcome.field in self.fields:
+        beside = not outcome.ok and outcome.field in self.fields
+        if beside:
             self.fields[outcome.field].show_error(outcome.message)
-        self.status.value = status_html(outcome)
+        self.status.value = status_html(outcome, announced=beside)
         if outcome.ok:
             self.wb.changed()
         return outcome
