@@ -3,16 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# axe-core (npm), for the accessibility scans in the browser tests; kept inside the venv.
+AXE_VERSION := 4.14.1
+AXE    := $(VENV)/node/.axe-core-$(AXE_VERSION)
 
 .PHONY: demo test setup system lint wheel clean
 
 demo: $(STAMP) system
 	$(BIN)/workbook demo
 
-test: $(STAMP) system
+test: $(STAMP) system $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(STAMP)
+setup: $(STAMP) $(AXE)
 
 # The virtual environment, with the package (editable) and its test extras.
 $(STAMP): pyproject.toml
@@ -22,8 +25,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	@touch $@
 
-# Debian packages: Chromium (PDFs, browser tests), an emoji font, and a PostgreSQL server for
-# the tests; installed when missing, as root.
+# Without npm the accessibility tests skip (fail under CI=true); `make system` installs it.
+$(AXE): | $(STAMP)
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix $(VENV)/node --no-save --no-audit --no-fund --silent \
+	    axe-core@$(AXE_VERSION) && touch $@; \
+	else echo "make: npm is missing, so the accessibility scans will skip (make system)"; fi
+
+# Debian packages: Chromium (PDFs, browser tests), an emoji font, a PostgreSQL server for the
+# tests and npm (axe-core); installed when missing, as root.
 system:
 	@scripts/system-packages
 

@@ -3,6 +3,14 @@
 Every field has ``get()`` (the value for the record), ``set(value)`` (show a record's value),
 ``show_error(message)`` and a CSS class ``wb-<form>-<field>`` (and ``...-error`` for its
 message) so browser tests and stylesheets can find it.
+
+Labels are the widgets' own ``description``: ipywidgets 8 renders it as a ``<label for=...>``
+tied to the input (Text, Textarea, DatePicker, Dropdown, SelectMultiple) or wrapping it
+(Checkbox), so a screen reader announces each control by its label and a click on the label
+focuses it. A field of several controls (skills, progress, reflection stages) has a visible
+heading and names each control within it. The stylesheet below, shipped with every field so a
+field works on any page, sets labels above their inputs and lets long ones wrap. Error messages
+are ``role="alert"``, announced as they appear.
 """
 
 from __future__ import annotations
@@ -12,27 +20,71 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from ..model.vocab import REFLECTION_STAGES
 from .logic import split_tags
 
 LAYOUT = w.Layout(width="34em")
-AREA = w.Layout(width="34em", height="6em")
+AREA = w.Layout(width="34em")  # its height: the textarea's rows, below its label
 Options = Callable[[], list[tuple[str, Any]]]
 
 
+# Labels above their inputs, wrapping rather than cut short; help in a quieter (AA) grey.
+STYLE = """<style>
+.wb-labelled.widget-inline-hbox {
+  flex-direction: column; align-items: stretch; height: auto; min-height: 0;
+}
+.wb-labelled.widget-inline-hbox > .widget-label,
+.wb-row.widget-inline-hbox > .widget-label {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; min-height: 0;
+  line-height: 1.35; text-align: left;
+}
+.wb-labelled.widget-inline-hbox > input { flex: 0 0 auto; }
+.wb-labelled.widget-dropdown > select,
+.wb-row.widget-dropdown > select { flex: 0 0 auto; height: var(--jp-widgets-inline-height, 28px); }
+.wb-labelled.widget-select > select { flex: 1 1 auto; }
+.wb-labelled.widget-inline-hbox > .widget-label { width: auto; max-width: 34em; margin: 0 0 2px; }
+.wb-row.widget-inline-hbox { height: auto; align-items: center; margin-bottom: 4px; }
+.wb-row.widget-inline-hbox > .widget-label { padding-right: 0.5em; }
+.wb-field .wb-help { color: #555; font-weight: normal; }
+.wb-field .wb-error-text { color: #b00020; }
+</style>"""
+
+
+def label_html(label: str, help: str = "") -> str:
+    """A label's markup: its words in bold, then the help, both escaped."""
+    hint = f' <span class="wb-help">{html.escape(help)}</span>' if help else ""
+    return f"<b>{html.escape(label)}</b>{hint}"
+
+
+def labelled(widget: DescriptionWidget, label: str, help: str = "") -> DescriptionWidget:
+    """Give ``widget`` a visible label above it, tied to its input (``<label for>``)."""
+    widget.description = label_html(label, help)
+    widget.description_allow_html = True
+    widget.style.description_width = "initial"
+    widget.add_class("wb-labelled")
+    return widget
+
+
 class Field:
-    """A labelled input and the message shown beside it when its value is refused."""
+    """A labelled input and the message shown beside it when its value is refused.
+
+    ``label`` is the first of ``box``'s children: for a single control it holds only the
+    stylesheet (the words are the control's own tied label); for a group it is the heading.
+    """
 
     def __init__(self, name: str, label: str, widget: w.Widget, help: str = ""):
         self.name, self.input = name, widget
         self.error = w.HTML(layout=w.Layout(min_height="0"))
         self.error.add_class("wb-error")
-        hint = (
-            f'<span class="wb-help" style="color:#555">{html.escape(help)}</span>' if help else ""
-        )
-        self.label = w.HTML(f"<b>{html.escape(label)}</b> {hint}")
+        if isinstance(widget, DescriptionWidget):
+            labelled(widget, label, help)
+            self.label = w.HTML(STYLE, layout=w.Layout(display="none"))
+        else:
+            self.label = w.HTML(STYLE + label_html(label, help))
         self.box = w.VBox([self.label, widget, self.error])
+        self.box.add_class("wb-field")
 
     def tag(self, form: str) -> None:
         self.box.add_class(f"wb-{form}-{self.name}")
@@ -52,7 +104,9 @@ class Field:
 
     def show_error(self, message: str | None) -> None:
         self.error.value = (
-            f'<span style="color:#b00020">&#9888; {html.escape(message)}</span>' if message else ""
+            f'<span class="wb-error-text" role="alert">&#9888; {html.escape(message)}</span>'
+            if message
+            else ""
         )
 
 
@@ -61,7 +115,7 @@ class TextField(Field):
         self, name: str, label: str, help: str = "", long: bool = False, placeholder: str = ""
     ):
         widget = (
-            w.Textarea(layout=AREA, placeholder=placeholder)
+            w.Textarea(layout=AREA, rows=5, placeholder=placeholder)
             if long
             else w.Text(layout=LAYOUT, placeholder=placeholder)
         )
@@ -117,8 +171,9 @@ class ManyField(Field):
 
     def __init__(self, name: str, label: str, options: Options, help: str = ""):
         self.options = options
-        widget = w.SelectMultiple(options=options(), layout=w.Layout(width="34em", height="7em"))
-        super().__init__(name, label, widget, help + " (Ctrl/Cmd-click to pick several)")
+        widget = w.SelectMultiple(options=options(), layout=w.Layout(width="34em", height="9em"))
+        several = "Ctrl/Cmd-click, or Shift with the arrow keys, to pick several"
+        super().__init__(name, label, widget, f"{help} ({several})" if help else f"({several})")
 
     def get(self) -> list[Any]:
         return list(self.input.value)
@@ -137,7 +192,9 @@ class TagsField(Field):
     """Free tags typed one per line (or comma-separated)."""
 
     def __init__(self, name: str, label: str, help: str = ""):
-        super().__init__(name, label, w.Textarea(layout=AREA, placeholder="one per line"), help)
+        super().__init__(
+            name, label, w.Textarea(layout=AREA, rows=4, placeholder="one per line"), help
+        )
 
     def get(self) -> list[str]:
         return split_tags(self.input.value)
@@ -155,7 +212,11 @@ class SkillsField(Field):
         self.grid = w.GridBox(
             layout=w.Layout(grid_template_columns="repeat(3, minmax(16em, max-content))")
         )
-        self.other = w.Text(placeholder="other skills, comma-separated", layout=LAYOUT)
+        self.other = labelled(
+            w.Text(placeholder="e.g. patience, budgeting", layout=LAYOUT),
+            "Other skills",
+            "comma-separated",
+        )
         self.boxes: dict[str, w.Checkbox] = {}
         super().__init__(name, label, w.VBox([self.grid, self.other]), help)
         self.refresh()
@@ -198,7 +259,7 @@ class ProgressField(Field):
         self.rows = {
             key: w.Dropdown(
                 options=[("—", None), *[(f"{n:+d}", n) for n in range(-2, 3)]],
-                description=label[:40],
+                description=label,
                 value=kept.get(key),
                 style={"description_width": "22em"},
                 layout=w.Layout(width="30em"),
@@ -207,6 +268,7 @@ class ProgressField(Field):
         }
         for key, row in self.rows.items():
             row.add_class(f"wb-progress-{key}")
+            row.add_class("wb-row")
         self.input.children = tuple(self.rows.values()) or (w.HTML("<i>No plan actions yet.</i>"),)
 
     def get(self) -> dict[str, int]:
@@ -231,14 +293,19 @@ class EntriesField(Field):
     def _build(self) -> None:
         kept = {k: a.value for k, a in self.areas.items()}
         stages = REFLECTION_STAGES.get(self.model.value or "", ())
-        self.areas = {s: w.Textarea(value=kept.get(s, ""), layout=AREA) for s in stages}
-        children = []
+        self.areas = {
+            s: labelled(
+                w.Textarea(value=kept.get(s, ""), layout=AREA, rows=5),
+                s.replace("_", " ").capitalize(),
+                self.prompts.get(s, ""),
+            )
+            for s in stages
+        }
         for stage, area in self.areas.items():
             area.add_class(f"wb-stage-{stage}")
-            title = stage.replace("_", " ").capitalize()
-            prompt = html.escape(self.prompts.get(stage, ""))
-            children += [w.HTML(f"<b>{title}</b> <span style='color:#555'>{prompt}</span>"), area]
-        self.input.children = tuple(children) or (w.HTML("<i>Choose a model first.</i>"),)
+        self.input.children = tuple(self.areas.values()) or (
+            w.HTML("<i>Choose a model first.</i>"),
+        )
 
     def get(self) -> dict[str, str]:
         return {k: a.value.strip() for k, a in self.areas.items() if a.value.strip()}

@@ -20,12 +20,18 @@ NEW = "__new__"
 EMPTY = "—"  # what a drop-down with nothing to choose from shows, rather than a blank box
 
 
-def status_html(outcome: logic.Outcome | None, refused: str = "Not saved.") -> str:
+def status_html(
+    outcome: logic.Outcome | None, refused: str = "Not saved.", announced: bool = False
+) -> str:
+    """The line under a form's buttons, announced by screen readers as it appears: a refusal
+    as an alert, unless ``announced`` (its field's own alert already says it), else as a status.
+    """
     if outcome is None:
         return ""
     colour, mark = ("#1b5e20", "&#10003;") if outcome.ok else ("#b00020", "&#9888;")
     text = outcome.message if outcome.ok else f"{refused} {outcome.message}"
-    return f'<span style="color:{colour}">{mark} {html.escape(text)}</span>'
+    role = "status" if outcome.ok or announced else "alert"
+    return f'<span role="{role}" style="color:{colour}">{mark} {html.escape(text)}</span>'
 
 
 def table_html(rows: list[dict[str, Any]]) -> str:
@@ -90,12 +96,13 @@ class _Form:
                 False, f"Something went wrong ({type(exc).__name__}: {exc}); nothing was saved."
             )
         reload(self.wb)
+        beside = not outcome.ok and outcome.field in self.fields
         if not outcome.ok:
             for name, value in typed.items():
                 self.fields[name].set(value)
-            if outcome.field in self.fields:
+            if beside:
                 self.fields[outcome.field].show_error(outcome.message)
-        self.status.value = status_html(outcome, refused)
+        self.status.value = status_html(outcome, refused, announced=beside)
         return outcome
 
 

@@ -147,7 +147,8 @@ class Chooser:
     def _done(self, outcome: logic.Outcome) -> logic.Outcome:
         for f in self.fields:
             f.show_error(outcome.message if f.name == outcome.field and not outcome.ok else None)
-        self.status.value = status_html(outcome)
+        beside = not outcome.ok and outcome.field in {f.name for f in self.fields}
+        self.status.value = status_html(outcome, announced=beside)
         if outcome.ok:
             self._fill(str(outcome.key))  # shows the client's links (the observer fires)
             if self.pick.value != outcome.key:

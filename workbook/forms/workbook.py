@@ -80,13 +80,29 @@ class Workbook:
         self.forms.append(form)
         return form
 
-    def example(self, name: str) -> w.Accordion:
-        """Lana's records of this kind, from the sample case, folded away until opened."""
-        body = w.HTML(sample_html(name))
+    def example(self, name: str) -> w.VBox:
+        """Lana's records of this kind, from the sample case, folded away until opened.
+
+        A toggle button opens and closes it: an Accordion's header cannot be reached from the
+        keyboard.
+        """
+        body = w.HTML(sample_html(name), layout=w.Layout(display="none"))
         body.add_class(f"wb-example-{name}")
-        box = w.Accordion(children=[body], selected_index=None)
-        box.set_title(0, "See a good example: the sample client, Lana")
-        return box
+        closed, opened = "See a good example: the sample client, Lana", "Hide the example"
+        toggle = w.ToggleButton(
+            description=closed,
+            icon="caret-right",
+            layout=w.Layout(width="auto"),
+        )
+        toggle.add_class(f"wb-example-{name}-toggle")
+
+        def show(change: dict) -> None:
+            body.layout.display = None if change["new"] else "none"
+            toggle.icon = "caret-down" if change["new"] else "caret-right"
+            toggle.description = opened if change["new"] else closed  # says what a press does
+
+        toggle.observe(show, names="value")
+        return w.VBox([toggle, body])
 
     def navigation(self, step: str) -> NavBar:
         """The bar at the top of a step's notebook: start-here, the previous and next steps,
