@@ -7,6 +7,7 @@ through these functions, so a date or a status reads the same wherever it appear
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ IDEA_STATUS = {
 }
 OWNER = {"client": "client", "practitioner": "practitioner", "shared": "shared"}
 MISSING = "—"
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def day(value: Any, sep: str = " ") -> str:
@@ -43,3 +45,15 @@ def idea_status(code: Any) -> str:
 
 def owner(code: Any) -> str:
     return OWNER.get(str(code), str(code))
+
+
+def dates_in(text: str) -> str:
+    """``text`` with each ISO date in it (as messages from the checks give them) worded."""
+
+    def word(match: re.Match) -> str:
+        try:
+            return day(date.fromisoformat(match.group(0)))
+        except ValueError:
+            return match.group(0)
+
+    return ISO_DATE.sub(word, text)

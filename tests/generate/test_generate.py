@@ -193,7 +193,9 @@ def test_failing_section_is_named_and_leaves_no_finished_looking_files(
     folder = practice.workbooks("lana")
     assert not (folder / "lana-workbook.html").exists()
     assert not (folder / "lana-workbook.pdf").exists()
-    nb = nbformat.read(folder / "lana-workbook.ipynb", as_version=4)
+    assert not (folder / "lana-workbook.ipynb").exists()  # the traceback is not the client's
+    assert result.files == [folder / "lana-workbook-failed.ipynb"]
+    nb = nbformat.read(folder / "lana-workbook-failed.ipynb", as_version=4)
     assert any(
         "papermill-error-cell" in json.dumps(c.metadata)
         or "An Exception was encountered" in c.source
