@@ -31,7 +31,11 @@ STYLE = """<style>
 .wb-report table th, .wb-report table td { border-bottom: 1px solid #ddd; padding: 3px 6px;
   text-align: left !important; vertical-align: top; overflow-wrap: break-word; }
 .wb-report table td.wb-n, .wb-report table th.wb-n { text-align: center !important; }
-.wb-report p, .wb-report li, .wb-report dd { overflow-wrap: break-word; white-space: pre-wrap; }
+/* "anywhere", not "break-word": only it lets a column be narrower than a very long word;
+   short values (dates, statuses, ratings) keep their words whole */
+.wb-report p, .wb-report li, .wb-report dd, .wb-report table td { overflow-wrap: anywhere;
+  white-space: pre-wrap; }
+.wb-report table td.wb-short { overflow-wrap: normal; }
 .wb-overdue { color: #b71c1c; font-weight: bold; }
 .wb-muted { color: #666; }
 .wb-next { color: #444; font-style: italic; }
@@ -61,6 +65,11 @@ def esc(value: Any) -> str:
     return f'<bdi dir="auto">{html.escape(str(value))}</bdi>'
 
 
+# Columns of short values of our own (dates, statuses, owners, ratings): never split a word.
+SHORT = {"id", "date", "_due", "_status", "status", "owner", "source", "_mark", "buy_in"}
+SHORT |= {"fit", "interest", "feasibility", "importance", "confidence"}
+
+
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
     if not rows:
         return '<p class="wb-muted">Nothing recorded yet.</p>'
@@ -68,7 +77,8 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td>{row.get(key, '') if key.startswith('_') else esc(row.get(key))}</td>"
+            ('<td class="wb-short">' if key in SHORT else "<td>")
+            + f"{row.get(key, '') if key.startswith('_') else esc(row.get(key))}</td>"
             for key in columns
         )
         + "</tr>"

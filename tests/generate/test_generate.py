@@ -173,6 +173,7 @@ def test_hostile_text_is_shown_literally(store, practice, hostile_case):
     ):
         assert literal in text, literal
     assert "Supercalifragilistic" in text
+    assert "to do" in text and "18 December 2026" in text  # columns beside the long words fit
 
 
 def test_failing_section_is_named_and_leaves_no_finished_looking_files(
