@@ -2,7 +2,10 @@
 
 Each function takes the pandas views of :mod:`workbook.frames` and returns a matplotlib Figure
 (or None when there is nothing to draw). Long labels are shortened, figure heights grow with
-the number of rows, and nothing random is used, so a figure drawn twice is identical.
+the number of rows, and nothing random is used, so a figure drawn twice is identical. Legends
+sit outside the axes, so they never hide a point; date axes always span at least a fortnight
+and every tick carries its year (one check-in alone would otherwise leave matplotlib to guess
+a range of years, with a warning), in the workbook's one date style (:mod:`workbook.wording`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+from . import wording  # noqa: E402
 from .frames import Frames, checkin_series, idea_list, plan_table, skills_ranked  # noqa: E402
 
 WIDTH = 7.5  # inches: fits an A4 page with margins
@@ -57,6 +62,25 @@ def short(text: str, width: int = 42) -> str:
     return cut if cut != "…" else flat[: width - 1] + "…"
 
 
+def _date_axis(ax: plt.Axes, dates: list[pd.Timestamp], ticks: int) -> None:
+    """An x axis over ``dates`` with some room either side (a fortnight at least), at most
+    ``ticks`` ticks (about one per inch of axis), each labelled with day, month and year."""
+    first, last = min(dates), max(dates)
+    room = max(pd.Timedelta(days=7), (last - first) * 0.05)
+    ax.set_xlim(first - room, last + room)
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=2, maxticks=ticks))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: wording.day(mdates.num2date(x), sep="\n"))
+    )
+
+
+def _legend_below(fig: Figure, handles: list, ncol: int = 4, **kw) -> None:  # noqa: ANN003
+    """The legend under the axes, outside them: it never covers what is drawn."""
+    fig.legend(
+        handles=handles, loc="outside lower center", ncol=ncol, frameon=False, fontsize=8, **kw
+    )
+
+
 def _figure(rows: int, per_row: float = 0.32, minimum: float = 2.2) -> tuple[Figure, plt.Axes]:
     fig = Figure(figsize=(WIDTH, max(minimum, 1.1 + per_row * rows)), layout="constrained")
     return fig, fig.subplots()
@@ -76,13 +100,12 @@ def skills_chart(frames: Frames) -> Figure | None:
     ax.set_title("Skills shown in the client's stories")
     ax.set_xlabel("number of stories")
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(
-        handles=[
+    _legend_below(
+        fig,
+        [
             Line2D([], [], color="#1f77b4", lw=6, label="Skills for Success"),
             Line2D([], [], color="#7f7f7f", lw=6, label="the client's own words"),
         ],
-        loc="lower right",
-        frameon=False,
     )
     return fig
 
@@ -136,18 +159,11 @@ def idea_map(frames: Frames) -> Figure | None:
             markerfacecolor="white",
             markeredgewidth=2.2,
             markeredgecolor=IDEA_STATUS_EDGE["chosen"],
-            label="chosen",
+            label=wording.idea_status("chosen"),
         ),
-        Line2D([], [], marker="X", ls="", color="#999999", label="dropped"),
+        Line2D([], [], marker="X", ls="", color="#999999", label=wording.idea_status("dropped")),
     ]
-    ax.legend(
-        handles=handles,
-        loc="upper left",
-        frameon=False,
-        fontsize=8,
-        title="bubble size: feasibility",
-        title_fontsize=8,
-    )
+    _legend_below(fig, handles, title="bubble size: feasibility", title_fontsize=8)
     return fig
 
 
@@ -182,7 +198,7 @@ def plan_timeline(frames: Frames, as_of: date) -> Figure | None:
     ax.set_yticks(list(rows), [f"{r.id} {short(r.text, 40)}" for r in dated.itertuples()])
     ax.axvline(pd.Timestamp(as_of), color="#d32f2f", ls="--", lw=1)
     ax.annotate(
-        f"as of {as_of.isoformat()}",
+        f"as of {wording.day(as_of)}",
         (pd.Timestamp(as_of), len(dated) - 0.5),
         color="#d32f2f",
         fontsize=7,
@@ -190,20 +206,20 @@ def plan_timeline(frames: Frames, as_of: date) -> Figure | None:
         xytext=(-3, 0),
         textcoords="offset points",
     )
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y"))
+    _date_axis(ax, [*dated["due"], pd.Timestamp(as_of)], ticks=4)  # beside long labels
     ax.set_ylim(-0.7, len(dated) - 0.3)
     ax.set_title("The plan: actions by due date")
     ax.set_xlabel("due date")
     ax.grid(axis="x", alpha=0.3)
     handles = [
-        Line2D([], [], marker="o", ls="", color=c, label=s) for s, c in STATUS_COLOURS.items()
+        Line2D([], [], marker="o", ls="", color=c, label=wording.action_status(s))
+        for s, c in STATUS_COLOURS.items()
     ]
     handles += [
-        Line2D([], [], marker=m, ls="", color="#555555", label=f"owner: {o}")
+        Line2D([], [], marker=m, ls="", color="#555555", label=f"owner: {wording.owner(o)}")
         for o, m in OWNER_MARKERS.items()
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=8)
+    _legend_below(fig, handles)
     return fig
 
 
@@ -214,9 +230,9 @@ def checkin_trend(frames: Frames) -> Figure | None:
         return None
     fig, ax = _figure(0, minimum=3.0)
     dates = series.index
-    for earlier, later in zip(dates[:-1], dates[1:], strict=True):
-        if (later - earlier).days > 7:
-            ax.axvspan(earlier, later, color="#ffcdd2", alpha=0.6, lw=0)
+    gaps = [(a, b) for a, b in zip(dates[:-1], dates[1:], strict=True) if (b - a).days > 7]
+    for earlier, later in gaps:
+        ax.axvspan(earlier, later, color="#ffcdd2", alpha=0.6, lw=0)
     ax.plot(dates, series["importance"].astype(float), marker="o", label="importance")
     ax.plot(dates, series["confidence"].astype(float), marker="s", label="confidence")
     ax.set(
@@ -226,30 +242,38 @@ def checkin_trend(frames: Frames) -> Figure | None:
         xlabel="check-in date",
         title="Check-ins: importance and confidence",
     )
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(maxticks=8))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _date_axis(ax, list(dates), ticks=6)
     ax.grid(alpha=0.3)
     handles, _ = ax.get_legend_handles_labels()
-    handles.append(Line2D([], [], color="#ffcdd2", lw=8, label="more than 7 days apart"))
-    ax.legend(handles=handles, loc="lower right", frameon=False)
+    if gaps:
+        handles.append(Line2D([], [], color="#ffcdd2", lw=8, label="more than 7 days apart"))
+    _legend_below(fig, handles)
     return fig
 
 
 def progress_chart(frames: Frames) -> Figure | None:
-    """Actions done of all, and each action's latest goal-attainment score (-2..+2)."""
+    """Actions done of all, and each action's latest goal-attainment score (-2..+2).
+
+    Before any action is scored, only the first part is drawn: an axis of empty rows tells
+    the client nothing."""
     actions = frames.actions
     if actions.empty:
         return None
     latest = (
         frames.progress.sort_values("date").groupby("action")["score"].last().reindex(actions["id"])
     )
-    fig = Figure(figsize=(WIDTH, max(2.6, 1.4 + 0.3 * len(actions))), layout="constrained")
-    top, bottom = fig.subplots(2, 1, height_ratios=[1, max(2, len(actions))])
+    if latest.isna().all():
+        fig = Figure(figsize=(WIDTH, 1.5), layout="constrained")
+        top, bottom = fig.subplots(), None
+    else:
+        fig = Figure(figsize=(WIDTH, max(2.6, 1.4 + 0.3 * len(actions))), layout="constrained")
+        top, bottom = fig.subplots(2, 1, height_ratios=[1, max(2, len(actions))])
     counts = actions["status"].value_counts().reindex(list(STATUS_COLOURS), fill_value=0)
     left = 0
     for status, n in counts.items():
         if n:
-            top.barh(0, n, left=left, color=STATUS_COLOURS[status], label=f"{status} ({n})")
+            label = f"{wording.action_status(status)} ({n})"
+            top.barh(0, n, left=left, color=STATUS_COLOURS[status], label=label)
             left += n
     done = int(counts["done"])
     top.set(
@@ -259,23 +283,36 @@ def progress_chart(frames: Frames) -> Figure | None:
         title=f"Progress: {done} of {len(actions)} actions done",
     )
     top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=4, frameon=False, fontsize=8)
+    if bottom is not None:
+        _scores(bottom, actions, latest)
+    return fig
+
+
+def _scores(ax: plt.Axes, actions: pd.DataFrame, latest: pd.Series) -> None:
     rows = range(len(actions))[::-1]
     scores = latest.astype(float).fillna(0).tolist()
-    colours = [
-        "#bdbdbd" if pd.isna(v) else ("#2e7d32" if v > 0 else "#d32f2f" if v < 0 else "#1f77b4")
-        for v in latest.tolist()
-    ]
-    bottom.barh(list(rows), scores, color=colours, height=0.6)
-    scored = [(y, v) for y, v in zip(rows, latest.tolist(), strict=True) if pd.notna(v)]
-    bottom.scatter([v for _, v in scored], [y for y, _ in scored], color="#333333", s=14, zorder=3)
-    bottom.set_yticks(
+    colours = ["#2e7d32" if v > 0 else "#d32f2f" if v < 0 else "#1f77b4" for v in scores]
+    ax.barh(list(rows), scores, color=colours, height=0.6)
+    for y, v in zip(rows, latest.tolist(), strict=True):
+        if pd.isna(v):
+            ax.annotate(
+                "not scored yet",
+                (0, y),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color="#757575",
+            )
+        else:
+            ax.scatter(v, y, color="#333333", s=14, zorder=3)
+    ax.set_yticks(
         list(rows),
         [f"{a} {short(t, 40)}" for a, t in zip(actions["id"], actions["text"], strict=True)],
     )
-    bottom.set(
+    ax.set(
         xlim=(-2.5, 2.5),
         xticks=range(-2, 3),
-        xlabel="latest goal-attainment score (0 = as expected; grey: not scored yet)",
+        xlabel="latest goal-attainment score (-2 to +2; 0 = as expected)",
     )
-    bottom.axvline(0, color="#555555", lw=0.8)
-    return fig
+    ax.axvline(0, color="#555555", lw=0.8)

@@ -28,6 +28,8 @@ class Progress:
         mark = "ok  " if result.ok else "FAIL"
         tail = f"{result.seconds:5.1f} s" if result.ok else clean(result.error or "")
         self.bar.write(f"{mark} {result.client}  {tail}", file=sys.stderr)
+        for message in getattr(result, "messages", []):  # kept out of the client's files
+            self.bar.write(f"     {result.client} printed: {clean(message)}", file=sys.stderr)
         self.bar.update(1)
 
     @staticmethod

@@ -4,6 +4,9 @@ The template (``templates/client_workbook.ipynb``) makes one :class:`Report` fro
 (ids, paths, a date and the audience) and calls a method per section. Everything is read from the
 store and every piece of client text is HTML-escaped, so whatever a record holds (tags, script,
 Markdown, dollar signs, braces, right-to-left text) is shown as written and never interpreted.
+Dates and statuses are worded by :mod:`workbook.wording`, the same in every section. A section
+with nothing recorded yet says in one line what comes next, and draws no figure, so a client
+early in the method gets a short workbook.
 """
 
 from __future__ import annotations
@@ -13,11 +16,10 @@ import io
 from datetime import date
 from typing import Any
 
-import pandas as pd
 from IPython.display import HTML, Image, display
 
 from . import audience as audiences
-from . import plots
+from . import plots, wording
 from .frames import case_frames, idea_list, plan_table, skills_ranked
 from .practice import Practice
 from .summary import next_checkin, referral_chains
@@ -30,10 +32,31 @@ STYLE = """<style>
 .wb-report table th, .wb-report table td { border-bottom: 1px solid #ddd; padding: 3px 6px;
   text-align: left !important; vertical-align: top; overflow-wrap: break-word; }
 .wb-report table td.wb-n, .wb-report table th.wb-n { text-align: center !important; }
-.wb-report p, .wb-report li, .wb-report dd { overflow-wrap: break-word; white-space: pre-wrap; }
+/* "anywhere", not "break-word": only it lets a column be narrower than a very long word;
+   short values (dates, statuses, ratings) keep their words whole */
+.wb-report p, .wb-report li, .wb-report dd, .wb-report table td { overflow-wrap: anywhere;
+  white-space: pre-wrap; }
+.wb-report table td.wb-short { overflow-wrap: normal; }
 .wb-overdue { color: #b71c1c; font-weight: bold; }
 .wb-muted { color: #666; }
+.wb-next { color: #444; font-style: italic; }
 </style>"""
+
+# One line for a section with nothing yet: what comes next (in the project's own words).
+NEXT = {
+    "situation": "Nothing written down yet: the first talk covers where things stand.",
+    "tried": "Nothing yet. Next: what has been tried so far, and stories that show skills.",
+    "ideas": "No ideas yet. Next: a list of ideas, the client's and the practitioner's.",
+    "interviews": "No informational interviews yet. Next: talks with people in those fields.",
+    "plan": "No plan yet. Next: weigh the ideas, choose, and write a goal with dated actions.",
+    "checkins": "No check-ins yet. Next: once the plan is agreed, short regular check-ins.",
+}
+# What the next session turns to, by the first step with nothing recorded.
+AHEAD = {
+    "tried": "At the next session: step 1, what has been tried so far.",
+    "ideas": "At the next session: step 2, a combined list of ideas.",
+    "plan": "At the next session: step 3, choosing and writing the plan.",
+}
 
 
 def esc(value: Any) -> str:
@@ -43,6 +66,11 @@ def esc(value: Any) -> str:
     return f'<bdi dir="auto">{html.escape(str(value))}</bdi>'
 
 
+# Columns of short values of our own (dates, statuses, owners, ratings): never split a word.
+SHORT = {"id", "date", "_due", "_status", "status", "owner", "source", "_mark", "buy_in"}
+SHORT |= {"fit", "interest", "feasibility", "importance", "confidence"}
+
+
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
     if not rows:
         return '<p class="wb-muted">Nothing recorded yet.</p>'
@@ -50,7 +78,8 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td>{row.get(key, '') if key.startswith('_') else esc(row.get(key))}</td>"
+            ('<td class="wb-short">' if key in SHORT else "<td>")
+            + f"{row.get(key, '') if key.startswith('_') else esc(row.get(key))}</td>"
             for key in columns
         )
         + "</tr>"
@@ -59,11 +88,11 @@ def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _date(value: Any) -> str:
-    """``9 October 2026``; a dash for a missing date (None or pandas' NaT)."""
-    if not isinstance(value, date) or pd.isna(value):
-        return "—"
-    return value.strftime("%d %B %Y").lstrip("0")
+_date = wording.day
+
+
+def _next(key: str) -> str:
+    return f'<p class="wb-next">{html.escape(NEXT[key])}</p>'
 
 
 class Report:
@@ -100,15 +129,21 @@ class Report:
 
     def cover(self) -> None:
         c, plan = self.case.client, self.case.plan
-        goal = plan.goal if plan and plan.goal else c.goal
-        target = f"<p>Target date: {_date(plan.target)}</p>" if plan and plan.target else ""
-        who = "Client's copy" if self.audience == "client" else "Practitioner's copy (private)"
-        self._show(
-            f'<h1 style="font-size:2.2em;margin-bottom:0.2em">{esc(c.name)}</h1>'
-            f'<p style="font-size:1.2em">Career action plan · {who}</p>'
-            f"<p><b>Goal:</b> {esc(goal)}</p>{target}"
-            f"<p>Started {_date(c.started)} · written {_date(self.as_of)}</p>"
-        )
+        client_copy = self.audience == "client"
+        who = "Client's copy" if client_copy else "Practitioner's copy (private)"
+        parts = [
+            f'<h1 style="font-size:2.2em;margin-bottom:0.2em">{esc(c.name)}</h1>',
+            f'<p style="font-size:1.2em">Career action plan · {who}</p>',
+        ]
+        if c.goal:
+            words = "you want, in your own" if client_copy else "the client wants, in their"
+            parts.append(f"<p><b>The change {words} words:</b> “{esc(c.goal)}”</p>")
+        if plan and plan.goal:
+            parts.append(f"<p><b>The plan's goal:</b> {esc(plan.goal)}</p>")
+        if plan and plan.target:
+            parts.append(f"<p>Target date: {_date(plan.target)}</p>")
+        parts.append(f"<p>Started {_date(c.started)} · written {_date(self.as_of)}</p>")
+        self._show("".join(parts))
 
     def situation(self) -> None:
         c = self.case.client
@@ -118,10 +153,16 @@ class Report:
             "aspirations": "Hopes",
             "challenges": "What is in the way",
         }
-        self._show("".join(f"<h4>{t}</h4><p>{esc(getattr(c, k))}</p>" for k, t in labels.items()))
+        body = "".join(
+            f"<h4>{t}</h4><p>{esc(getattr(c, k))}</p>" for k, t in labels.items() if getattr(c, k)
+        )
+        self._show(body or _next("situation"))
 
     def what_was_tried(self) -> None:
-        attempts = [a.model_dump() for a in self.case.attempts]
+        if not (self.case.attempts or self.case.stories or self.case.permission):
+            self._show(_next("tried"))
+            return
+        attempts = [a.model_dump() | {"date": _date(a.date)} for a in self.case.attempts]
         stories = [s.model_dump() | {"skills": ", ".join(s.skills)} for s in self.case.stories]
         p = self.case.permission
         asked = (
@@ -145,12 +186,16 @@ class Report:
 
     def ideas(self) -> None:
         ideas = idea_list(self.frames)
+        if ideas.empty:
+            self._show(_next("ideas"))
+            return
         rows = [
             {k: (None if v is None or v != v else v) for k, v in r.items()}  # NaN -> None
             for r in ideas.astype(object).where(ideas.notna(), None).to_dict("records")
         ]
         for row in rows:
             row["source"] = f"{row['source']}'s"
+            row["status"] = wording.idea_status(row["status"])
         self._show(
             "<h4>The combined list of ideas</h4>"
             + _table(
@@ -169,6 +214,10 @@ class Report:
         self._figure(plots.idea_map(self.frames))
 
     def interviews(self) -> None:
+        if not self.case.interviews:
+            if self.case.ideas:  # with no ideas either, the ideas' line says what comes next
+                self._show(_next("interviews"))
+            return
         people = {v.id: v for v in self.case.interviews}
         chains = "".join(
             "<li>" + " → ".join(esc(people[v].person) for v in chain) + "</li>"
@@ -197,7 +246,7 @@ class Report:
     def plan(self) -> None:
         plan = self.case.plan
         if plan is None:
-            self._show('<p class="wb-muted">No plan yet.</p>')
+            self._show(_next("plan"))
             return
         table = plan_table(self.frames, self.as_of)
         rows = []
@@ -205,7 +254,12 @@ class Report:
             due = _date(r["due"])
             flag = ' <span class="wb-overdue">overdue</span>' if r["overdue"] else ""
             rows.append(
-                r | {"_due": html.escape(due) + flag, "_status": html.escape(str(r["status"]))}
+                r
+                | {
+                    "_due": html.escape(due) + flag,
+                    "_status": html.escape(wording.action_status(r["status"])),
+                    "owner": wording.owner(r["owner"]),
+                }
             )
         self._show(
             f"<h4>Goal</h4><p>{esc(plan.goal)}</p><p>Target date: {_date(plan.target)}</p>"
@@ -218,6 +272,11 @@ class Report:
         self._figure(plots.plan_timeline(self.frames, self.as_of))
 
     def checkins(self) -> None:
+        if not self.case.checkins:
+            self._show(_next("checkins"))
+            if self.case.plan and self.case.plan.actions:
+                self._figure(plots.progress_chart(self.frames))
+            return
         rows = []
         for k in sorted(self.case.checkins, key=lambda k: k.date):
             row = k.model_dump() | {"date": _date(k.date), "supports": ", ".join(k.supports)}
@@ -242,11 +301,14 @@ class Report:
         self._figure(plots.progress_chart(self.frames))
 
     def next_steps(self) -> None:
+        if not (self.case.plan and self.case.plan.actions):
+            self._show(f'<p class="wb-next">{html.escape(AHEAD[self._first_open_step()])}</p>')
+            return
         table = plan_table(self.frames, self.as_of)
         upcoming = table[~table["status"].isin(["done", "dropped"]) & table["due"].notna()]
         upcoming = upcoming.sort_values(["due", "id"]).head(3)
         items = "".join(
-            f"<li>{_date(r.due.date())}: {esc(r.text)} ({html.escape(r.owner)})"
+            f"<li>{_date(r.due)}: {esc(r.text)} ({html.escape(wording.owner(r.owner))})"
             + (' <span class="wb-overdue">overdue</span>' if r.overdue else "")
             + "</li>"
             for r in upcoming.itertuples()
@@ -257,6 +319,15 @@ class Report:
             + (f"<ol>{items}</ol>" if items else '<p class="wb-muted">None open.</p>')
             + f"<h4>Next check-in</h4><p>{_date(nxt)}</p>"
         )
+
+    def _first_open_step(self) -> str:
+        """The key in :data:`AHEAD` of the first step with nothing recorded."""
+        case = self.case
+        if not (case.attempts or case.stories or case.permission):
+            return "tried"
+        if not case.ideas:
+            return "ideas"
+        return "plan"
 
     def fidelity(self) -> None:
         """How faithfully the case follows the method. Practitioner's copy only."""
@@ -270,7 +341,7 @@ class Report:
                 "_mark": f"{marks[f.status]} {f.status}",
                 "step": STEP_NAMES[f.step],
                 "check": f.check.replace("_", " "),
-                "message": f.message,
+                "message": wording.dates_in(f.message),
             }
             for f in run_checks(self.case, self.as_of)
         ]

@@ -115,9 +115,12 @@ def _labels_match(wb, name):
     form = wb.form(name)
     kind = {"intake": "client"}.get(name, name)
     for field, f in form.fields.items():
-        texts = [getattr(c, "description", "") or "" for c in _widgets(f.box)]
+        texts = [
+            html.unescape(re.sub(r"<[^>]+>", "", getattr(c, "description", "") or ""))
+            for c in _widgets(f.box)
+        ]
         texts += [
-            html.unescape(re.sub(r"<[^>]+>", "", c.value))
+            html.unescape(re.sub(r"<[^>]+>", "", re.sub(r"(?s)<style>.*?</style>", "", c.value)))
             for c in _widgets(f.box)
             if isinstance(getattr(c, "value", None), str)
         ]

@@ -14,11 +14,18 @@ HOSTILE = [
     "Supercalifragilisticexpialidocious" * 6,
     "مرحبا بالعالم",
     "🎯🚀 emoji",
+    "first line\nsecond line\r\nthird line",
+    "see https://example.org/jobs?q=trainer&x=<b>1</b> or www.example.com",
 ]
 
 
 @pytest.fixture
 def hostile_case():
+    """The sample case with hostile text in every free-text field."""
+    return hostile()
+
+
+def hostile():
     """The sample case with hostile text in every free-text field."""
     data = sample_case().model_dump(mode="json")
     data["client"]["id"] = "hostile"

@@ -173,6 +173,7 @@ def test_hostile_text_is_shown_literally(store, practice, hostile_case):
     ):
         assert literal in text, literal
     assert "Supercalifragilistic" in text
+    assert "to do" in text and "18 December 2026" in text  # columns beside the long words fit
 
 
 def test_failing_section_is_named_and_leaves_no_finished_looking_files(
@@ -193,7 +194,9 @@ def test_failing_section_is_named_and_leaves_no_finished_looking_files(
     folder = practice.workbooks("lana")
     assert not (folder / "lana-workbook.html").exists()
     assert not (folder / "lana-workbook.pdf").exists()
-    nb = nbformat.read(folder / "lana-workbook.ipynb", as_version=4)
+    assert not (folder / "lana-workbook.ipynb").exists()  # the traceback is not the client's
+    assert result.files == [folder / "lana-workbook-failed.ipynb"]
+    nb = nbformat.read(folder / "lana-workbook-failed.ipynb", as_version=4)
     assert any(
         "papermill-error-cell" in json.dumps(c.metadata)
         or "An Exception was encountered" in c.source
@@ -286,3 +289,130 @@ def test_generating_from_code_that_runs_an_event_loop(lana_generated):
     # in a thread of its own: this test's thread may already run Playwright's loop
     with ThreadPoolExecutor(max_workers=1) as thread:
         assert thread.submit(asyncio.run, inside_a_loop()).result().ok
+
+
+# What must never reach a client document: warnings, tracebacks, server paths and code.
+LEAKS = re.compile(
+    r"Warning\b|warnings\.warn|Traceback|Error:|Exception|/tmp/|/home/|/root/|/work/|/usr/"
+    r"|site-packages|\.py\b|File \"|<ipython|import |from workbook|report\.\w+\(|Report\(",
+)
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees: no style or script, no tag, no attribute."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("style", "script") and self._skip > 0
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _notebook_outputs(path) -> str:
+    nb = nbformat.read(path, as_version=4)
+    texts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            texts.append(out.get("text", "") + out.get("ename", "") + out.get("evalue", ""))
+            texts += ["".join(out.get("traceback", []))]
+            html = out.get("data", {}).get("text/html")
+            if html:
+                parser = _Visible()
+                parser.feed(html)
+                texts.append(" ".join(parser.parts))
+            texts.append(out.get("data", {}).get("text/plain", ""))
+    return "\n".join(texts)
+
+
+def _documents(files) -> dict[str, str]:
+    texts = {}
+    for path in files:
+        if path.suffix == ".ipynb":
+            texts[path.name] = _notebook_outputs(path)
+        elif path.suffix == ".html":
+            parser = _Visible()
+            parser.feed(path.read_text(encoding="utf-8"))
+            texts[path.name] = " ".join(parser.parts)
+        elif path.suffix == ".pdf":
+            texts[path.name] = _pdf_text(path)
+    return texts
+
+
+@pytest.fixture(scope="module")
+def clients_generated(tmp_path_factory):
+    """Lana, a client with only an intake, one with one check-in and one with hostile text,
+    each generated as notebook, HTML and PDF for both audiences."""
+    from tests.generate.conftest import hostile
+    from tests.generate.test_report import early_case, sample_with
+    from workbook.practice import Practice
+    from workbook.sample import sample_case
+
+    practice = Practice(tmp_path_factory.mktemp("scan") / "practice")
+    cases = [sample_case(), early_case(), sample_with("one", 1), hostile()]
+    with practice.open() as store:
+        for case in cases:
+            store.save(case)
+    ids = [c.client.id for c in cases]
+    files = {}
+    for audience in ("client", "practitioner"):
+        formats = ["ipynb", "html", "pdf"] if audience == "client" else ["ipynb", "html"]
+        for r in generate_many(
+            practice, ids, audience=audience, formats=formats, as_of=AS_OF, jobs=2
+        ):
+            assert r.ok, r.error
+            assert r.messages == []  # nothing printed in the kernel either
+            files[(r.client, audience)] = r.files
+    return files
+
+
+def test_no_warning_traceback_path_or_code_in_any_document(clients_generated):
+    scanned = 0
+    for (_client, audience), files in clients_generated.items():
+        for name, text in _documents(files).items():
+            scanned += 1
+            assert text.strip(), name
+            leak = LEAKS.search(text)
+            assert leak is None, f"{name} ({audience}): {text[max(0, leak.start() - 80) :][:200]}"
+    assert scanned == 4 * 3 + 4 * 2
+
+
+def test_early_client_gets_a_short_workbook(clients_generated):
+    files = {p.suffix: p for p in clients_generated[("early", "client")]}
+    assert len(PdfReader(files[".pdf"]).pages) == 1
+    page = files[".html"].read_text(encoding="utf-8")
+    assert not re.search(r"<img[^>]*data:image/png", page)  # no empty figure
+    text = _pdf_text(files[".pdf"])
+    assert "Day work where I help people learn" in text  # the client's own words, on the cover
+    assert "No plan yet. Next:" in text and "At the next session: step 1" in text
+    one = _pdf_text({p.suffix: p for p in clients_generated[("one", "client")]}[".pdf"])
+    assert "6 October 2026" in one and "to do" in one
+
+
+def test_kernel_output_goes_to_the_practitioner_not_the_documents(
+    lana_generated, tmp_path, monkeypatch
+):
+    practice, _ = lana_generated
+    noisy = nbformat.read(execute_module.TEMPLATE, as_version=4)
+    noisy.cells.insert(
+        2,
+        nbformat.v4.new_code_cell(
+            "import warnings\nwarnings.warn('a test warning from /srv/lib/thing.py')"
+        ),
+    )
+    path = tmp_path / "noisy.ipynb"
+    nbformat.write(noisy, path)
+    monkeypatch.setattr(execute_module, "TEMPLATE", path)
+    result = generate_one(practice, "lana", formats=["ipynb", "html"], as_of=AS_OF)
+    assert result.ok, result.error
+    assert any("a test warning from /srv/lib/thing.py" in m for m in result.messages)
+    for name, text in _documents(result.files).items():
+        assert "a test warning" not in text and "UserWarning" not in text, name

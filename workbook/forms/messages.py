@@ -87,6 +87,7 @@ WORDS: dict[str, dict[str, str]] = {
         "supports": "Supports",
         "progress": "Progress on each action",
         "notes": "Notes",
+        "by": "Recorded by",
     },
     "reflections": {"date": "Date", "model": "Reflection model", "entries": "Your reflection"},
 }

@@ -4,7 +4,10 @@ Each client's template runs in a fresh kernel process of its own, so no state pa
 client to the next. This process drives up to ``jobs`` kernels at a time asynchronously and
 turns each finished notebook into HTML, PDF and a calendar; there are no worker processes to
 start or keep in memory beside the kernels themselves. A failing client never stops the others.
-Files are created with mode 0600 inside a folder only the owner can open.
+Files are created with mode 0600 inside a folder only the owner can open. A client whose
+template fails gets no workbook files at all: the executed notebook, with the error and its
+traceback, is kept as ``CLIENT-workbook-failed.ipynb`` for the practitioner, under a name no
+one would mistake for the client's copy.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class Result:
     seconds: float
     files: list[Path] = field(default_factory=list)
     error: str | None = None
+    messages: list[str] = field(default_factory=list)  # printed in the kernel, kept out of files
 
 
 def stem(client: str, audience: str) -> str:
@@ -65,7 +69,7 @@ async def _one(
     as_of: date,
     printing: _Printing | None,
 ) -> Result:
-    started, files = time.perf_counter(), []
+    started, files, messages = time.perf_counter(), [], []
     try:
         with practice.open(create=False) as store:
             case = store.load(client)
@@ -75,10 +79,13 @@ async def _one(
             base.with_suffix(f".{ext}").unlink(missing_ok=True)
         if formats & {"ipynb", "html", "pdf"}:
             notebook = base.with_suffix(".ipynb")
+            failed = base.with_name(f"{base.name}-failed.ipynb")
+            failed.unlink(missing_ok=True)
             try:
-                nb = await run(practice, client, audience, as_of, notebook)
+                nb, messages = await run(practice, client, audience, as_of, notebook)
             except TemplateFailed as exc:
-                return Result(client, False, time.perf_counter() - started, [notebook], str(exc))
+                kept = [notebook.replace(failed)] if notebook.exists() else []
+                return Result(client, False, time.perf_counter() - started, kept, str(exc))
             if "ipynb" in formats:
                 files.append(notebook)
             else:
@@ -94,7 +101,7 @@ async def _one(
             files.append(
                 write_private(target / f"{client}-calendar.ics", export.calendar(case, as_of))
             )
-        return Result(client, True, time.perf_counter() - started, files)
+        return Result(client, True, time.perf_counter() - started, files, messages=messages)
     except WorkbookError as exc:
         return Result(client, False, time.perf_counter() - started, files, str(exc))
     except Exception as exc:  # one client's failure must not stop the batch: report it

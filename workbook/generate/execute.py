@@ -3,6 +3,11 @@
 The template's parameters are ids, paths, a date and the audience only. For the client's copy
 the practitioner-only cells (tagged ``practitioner``) are removed before the run, so the copy
 holds no trace of them.
+
+The template's sections only display; nothing they do should print. Should a library print
+anyway in the kernel (a warning from a newer matplotlib or pandas, say), that text would name
+the server's files in the client's PDF: it is taken out of the client's notebook and handed
+to whoever generates the workbook instead (:attr:`Run.messages`), so it is seen, not hidden.
 """
 
 from __future__ import annotations
@@ -66,18 +71,36 @@ def section_of(nb: NotebookNode, index: int) -> str:
 
 async def run(
     practice: Practice, client: str, audience: str, as_of: date, out: Path
-) -> NotebookNode:
-    """Execute the client workbook template for one client, writing the result to ``out``."""
+) -> tuple[NotebookNode, list[str]]:
+    """Execute the client workbook template for one client, writing the result to ``out``.
+
+    Returns the notebook and the text its cells printed (taken out of it; normally none)."""
     params = parameters(practice, client, audience, as_of)
-    return await execute(template(audience), params, out, client)
+    messages: list[str] = []
+    nb = await execute(template(audience), params, out, client, messages=messages)
+    return nb, messages
 
 
-async def execute(source: NotebookNode, params: dict, out: Path, label: str) -> NotebookNode:
+def take_streams(nb: NotebookNode) -> list[str]:
+    """Remove every printed output (stdout, stderr) from ``nb``'s cells; return its text."""
+    taken = []
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        taken += [o.text.strip() for o in cell.outputs if o.output_type == "stream"]
+        cell.outputs = [o for o in cell.outputs if o.output_type != "stream"]
+    return [t for t in taken if t]
+
+
+async def execute(
+    source: NotebookNode, params: dict, out: Path, label: str, messages: list[str] | None = None
+) -> NotebookNode:
     """Execute a template in a fresh kernel with papermill's parameters, writing ``out``.
 
     When a cell fails, papermill's error banner goes into ``out`` and :class:`TemplateFailed`
     names the section. The kernel is driven asynchronously, so one process can run several
-    kernels at once.
+    kernels at once. With a ``messages`` list, what the cells printed moves from the notebook
+    into that list.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -107,6 +130,8 @@ async def execute(source: NotebookNode, params: dict, out: Path, label: str) -> 
     except PapermillExecutionError as exc:
         section = section_of(source, _template_index(source, exc.cell_index))
         raise TemplateFailed(label, section, f"{exc.ename}: {exc.evalue}", out) from None
+    if messages is not None:
+        messages += take_streams(nb)
     nbformat.write(nb, str(out))
     return nb
 
