@@ -340,7 +340,7 @@ class Report:
             {
                 "_mark": f"{marks[f.status]} {f.status}",
                 "step": STEP_NAMES[f.step],
-                "check": f.check.replace("_", " "),
+                "check": f.name,
                 "message": wording.dates_in(f.message),
             }
             for f in run_checks(self.case, self.as_of)

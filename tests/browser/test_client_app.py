@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import axe
 from tests.browser.conftest import (
     CLIENT,
     SCREENSHOTS,
@@ -22,6 +23,7 @@ from tests.browser.conftest import (
     _free_port,
     _start,
     _stop,
+    _unavailable,
     expect,
 )
 from tests.conftest import minimal_case
@@ -201,3 +203,14 @@ def test_client_app_kernels_run_no_code_sent_from_the_browser(client_app, contex
     assert "execute_reply" not in got and "execute_input" not in got
     assert not proof.exists()
     assert "execute_request" in client_app.output() and "not allowed" in client_app.output()
+
+
+@pytest.mark.parametrize("name", ["00_home.ipynb", *PAGE_READY])
+def test_client_app_page_has_no_wcag_violations(client_app, context, name):
+    """An axe-core scan (WCAG 2 A and AA) of each of the client's pages finds nothing."""
+    if not axe.available():
+        _unavailable(f"axe-core is not installed at {axe.AXE_JS} (make setup)")
+    page = context.new_page()
+    page.goto(client_app.url(f"/voila/render/{name}"))
+    violations = axe.scan_voila(page)
+    assert not violations, f"{name}:\n{axe.report(violations)}"

@@ -136,11 +136,11 @@ def test_practitioner_copy_adds_reflections_and_notes(lana_generated):
     assert result.files[0].name == "lana-workbook-practitioner.html"
     assert "Reflections" in page and "Holding back was uncomfortable" in page
     assert "Notes (private)" in page
-    assert "Method fidelity" in page and "permission first" in page
+    assert "Method fidelity" in page and "Permission is asked before your ideas" in page
     client_page = client_files[".html"].read_text(encoding="utf-8")
     assert "Holding back was uncomfortable" not in client_page
     assert "Walked through the plan stage by stage" not in client_page  # check-in notes
-    assert "Method fidelity" not in client_page and "permission first" not in client_page
+    assert "Method fidelity" not in client_page and "Permission is asked before" not in client_page
     client_nb = client_files[".ipynb"].read_text(encoding="utf-8")
     assert "reflections" not in client_nb.lower() and "fidelity" not in client_nb.lower()
 
