@@ -76,6 +76,7 @@ def client_app(practice: Practice, tmp_path_factory) -> Iterator[Server]:
         "client",
         "--no-browser",
         f"--port={port}",
+        "--",
         "--Voila.ip=127.0.0.1",
     ]
     server = _start(args, home, f"http://127.0.0.1:{port}", "", "/voila/tree")
@@ -160,7 +161,7 @@ def test_self_checkin_reaches_the_practitioners_step4(client_app, context, pract
 
 def test_practitioner_app_header_says_it_is_not_for_clients(voila, context):
     page = context.new_page()
-    page.goto(voila.url(f"/voila/render/{STEP1}"))
+    page.goto(voila.url(f"/voila/render/{CLIENT}/{STEP1}"))
     expect(page.locator(".wb-not-for-clients")).to_contain_text(
         "Practitioner's app: not for clients."
     )
