@@ -66,21 +66,30 @@ def export(ref: str, into: Path) -> Path:
     """The package as it is at ``ref``, unpacked under ``into``."""
     archive = into / "ref.tar"
     subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "-o", str(archive), ref, "workbook"], check=True
+        ["git", "-C", str(ROOT), "archive", "-o", str(archive), ref, "workbook", "notebooks"],
+        check=True,
     )
     with tarfile.open(archive) as tar:
         tar.extractall(into / "tree", filter="data")
     return into / "tree"
 
 
-def practice_with_sample(where: Path) -> Path:
-    from workbook.practice import Practice
-    from workbook.sample import sample_case
+SAMPLE = """
+import sys
+from pathlib import Path
+from workbook.practice import Practice
+from workbook.sample import sample_case
+with Practice(Path(sys.argv[1])).open() as store:
+    store.save(sample_case())
+"""
 
-    practice = Practice(where / "practice")
-    with practice.open() as store:
-        store.save(sample_case())
-    return practice.path
+
+def practice_with_sample(where: Path, pythonpath: str) -> Path:
+    """A practice holding the sample, made by the code at ``pythonpath`` (its own schema)."""
+    practice = where / "practice"
+    env = dict(os.environ, PYTHONPATH=pythonpath)
+    subprocess.run([sys.executable, "-c", SAMPLE, str(practice)], check=True, env=env, cwd=where)
+    return practice
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -91,12 +100,16 @@ def main(argv: list[str] | None = None) -> None:
     notebook = ROOT / "notebooks" / args.notebook
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        practice = practice_with_sample(tmp_path)
         other = export(args.against, tmp_path)
+        (tmp_path / "before").mkdir()
+        (tmp_path / "now").mkdir()
+        before = practice_with_sample(tmp_path / "before", str(other))
+        now = practice_with_sample(tmp_path / "now", str(ROOT))
+        old_notebook = other / "notebooks" / args.notebook
         rows = [
-            ("bare kernel", run(None, practice, None)),
-            (f"{args.notebook} at {args.against}", run(notebook, practice, str(other))),
-            (f"{args.notebook} in this tree", run(notebook, practice, str(ROOT))),
+            ("bare kernel", run(None, now, None)),
+            (f"{args.notebook} at {args.against}", run(old_notebook, before, str(other))),
+            (f"{args.notebook} in this tree", run(notebook, now, str(ROOT))),
         ]
     print(f"{'kernel':<56} {'RSS MiB':>8} {'PSS MiB':>8}  heavy imports")
     for name, m in rows:
