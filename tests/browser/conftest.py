@@ -277,23 +277,28 @@ def lab(practice: Practice, tmp_path_factory) -> Iterator[Server]:
     _stop(server)
 
 
-@pytest.fixture(scope="module")
-def voila(practice: Practice, tmp_path_factory) -> Iterator[Server]:
-    """``workbook app lana`` (Voilà, serving the practice's notebooks: Lana's are under
-    ``/voila/render/lana/``) on a free port; stopped at the end of the module."""
-    home = tmp_path_factory.mktemp("voila")
+def start_app(practice: Practice, home: Path, *options: str, ready: str = "/") -> Server:
+    """``workbook app lana OPTIONS`` (Voilà) on a free port, answering at ``ready``."""
     port = _free_port()
     args = [
         "--practice",
         str(practice.path),
         "app",
         CLIENT,
+        *options,
         "--no-browser",
         f"--port={port}",
         "--",
         "--Voila.ip=127.0.0.1",
     ]
-    server = _start(args, home, f"http://127.0.0.1:{port}", "", "/")
+    return _start(args, home, f"http://127.0.0.1:{port}", "", ready)
+
+
+@pytest.fixture(scope="module")
+def voila(practice: Practice, tmp_path_factory) -> Iterator[Server]:
+    """``workbook app lana`` (Voilà, serving the practice's notebooks: Lana's are under
+    ``/voila/render/lana/``) on a free port; stopped at the end of the module."""
+    server = start_app(practice, tmp_path_factory.mktemp("voila"))
     yield server
     _stop(server)
 

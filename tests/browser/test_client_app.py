@@ -20,11 +20,10 @@ from tests.browser.conftest import (
     SCREENSHOTS,
     STEP1,
     Server,
-    _free_port,
-    _start,
     _stop,
     _unavailable,
     expect,
+    start_app,
 )
 from tests.conftest import minimal_case
 from workbook.forms import Workbook
@@ -66,20 +65,7 @@ def practice(tmp_path_factory) -> Practice:
 @pytest.fixture(scope="module")
 def client_app(practice: Practice, tmp_path_factory) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("client-app")
-    port = _free_port()
-    args = [
-        "--practice",
-        str(practice.path),
-        "app",
-        CLIENT,
-        "--audience",
-        "client",
-        "--no-browser",
-        f"--port={port}",
-        "--",
-        "--Voila.ip=127.0.0.1",
-    ]
-    server = _start(args, home, f"http://127.0.0.1:{port}", "", "/voila/tree")
+    server = start_app(practice, home, "--audience", "client", ready="/voila/tree")
     yield server
     _stop(server)
 

@@ -75,6 +75,8 @@ def test_demo_makes_a_practice_with_lana(tmp_path, monkeypatch):
     ):
         assert (folder / name).exists() and str(folder / name).endswith(name)
         assert f"demo-practice/workbooks/lana/{name}" in result.stdout
+    for way_in in ("lab\n", "app\n", "lab lana\n", "app lana --audience client"):
+        assert f"workbook --practice demo-practice {way_in}" in result.stdout
     assert run("demo").exit_code == 0  # running again resets Lana, no "already exists"
     listing = run("--practice", "demo-practice", "clients")
     assert listing.stdout.splitlines()[1].split()[:2] == ["lana", "2026-09-01"]

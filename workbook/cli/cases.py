@@ -73,7 +73,8 @@ def demo(opts: _Options) -> None:
         f"\nHer guided notebooks: {practice.path / 'notebooks' / client}\n"
         f"Start here with: workbook --practice {practice.path} lab\n"
         f"or as an app:    workbook --practice {practice.path} app\n"
-        f"Her notebooks:   workbook --practice {practice.path} lab {client}"
+        f"Her notebooks:   workbook --practice {practice.path} lab {client}\n"
+        f"Her own app:     workbook --practice {practice.path} app {client} --audience client"
     )
 
 
