@@ -23,6 +23,7 @@ from . import plots, wording
 from .frames import case_frames, idea_list, plan_table, skills_ranked
 from .practice import Practice
 from .summary import next_checkin, referral_chains
+from .wording import esc  # noqa: F401 - report.esc, as the cohort report uses it
 
 AUDIENCES = ("client", "practitioner")
 STYLE = """<style>
@@ -57,13 +58,6 @@ AHEAD = {
     "ideas": "At the next session: step 2, a combined list of ideas.",
     "plan": "At the next session: step 3, choosing and writing the plan.",
 }
-
-
-def esc(value: Any) -> str:
-    """Client text for HTML: escaped, and isolated so right-to-left text keeps its order."""
-    if value is None or value == "":
-        return '<span class="wb-muted">—</span>'
-    return f'<bdi dir="auto">{html.escape(str(value))}</bdi>'
 
 
 # Columns of short values of our own (dates, statuses, owners, ratings): never split a word.

@@ -3,8 +3,9 @@
 A page makes one :class:`ClientPages` from its parameters (the client's id and the practice's
 path, never client text) and calls a method per section. The case it holds is the client's view
 (:func:`workbook.audience.client_view`): the whole case is read once, filtered, and dropped.
-Client text is escaped as :func:`workbook.report.esc` does it (that module is not imported here:
-it would load matplotlib into every page's kernel for nothing).
+Client text is escaped by :func:`workbook.wording.esc` and dates worded by
+:func:`workbook.wording.day`, as in the workbook (``report`` itself is not imported here: it
+would load matplotlib into every page's kernel for nothing).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import base64
 import html
 from datetime import date
-from typing import Any
 
 import ipywidgets as w
 
@@ -21,6 +21,7 @@ from ..errors import WorkbookError
 from ..model import Action
 from ..practice import Practice
 from ..summary import next_checkin
+from ..wording import day, esc
 from .checkin import SelfCheckinForm
 from .serve import HOME
 
@@ -39,17 +40,6 @@ STYLE = (
     ".wb-client a{color:#0b57d0;text-decoration:underline}"
     ".wb-overdue{color:#b71c1c;font-weight:bold}.wb-muted{color:#555}</style>"
 )
-
-
-def esc(value: Any) -> str:
-    """Client text for HTML: escaped, and isolated so right-to-left text keeps its order."""
-    if value is None or value == "":
-        return '<span class="wb-muted">—</span>'
-    return f'<bdi dir="auto">{html.escape(str(value))}</bdi>'
-
-
-def day(value: date | None) -> str:
-    return value.strftime("%d %B %Y").lstrip("0") if value else "—"
 
 
 class ClientPages:
