@@ -39,7 +39,6 @@ _CLIENT_SECTIONS = frozenset(
         "calendar",
     }
 )
-PRIVATE_SECTIONS = frozenset({"fidelity", "reflections"})
 # What only the practitioner may do: the client app offers none of it.
 PRACTITIONER_ACTIONS = frozenset(
     {"choose_client", "create_client", "copy_sample", "delete", "edit_records"}
@@ -117,12 +116,6 @@ def client_view(case: Case) -> Case:
         checkins=checkins,
         reflections=[],
     )
-
-
-def current() -> str:
-    """The audience of the server this kernel runs under (``workbook app`` sets it)."""
-    value = os.environ.get(ENV, "")
-    return value if value in AUDIENCES else PRACTITIONER
 
 
 def app_banner() -> str:

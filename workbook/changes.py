@@ -5,7 +5,8 @@ difference between that case and theirs, never the case itself, so a trainee who
 shows nothing done. Records with an id (stories, ideas, interviews, actions) are matched by id.
 Records without one are matched first by being identical, then by what names them (an attempt's
 text, a check-in's date, a reflection's date and model), so that editing one counts as one change
-rather than a removal and an addition. The client with the intake, the permission and the plan's
+rather than a removal and an addition; when even that changed (a check-in's date edited), a record
+left over on each side is one change too. The client with the intake, the permission and the plan's
 goal and target are one record each. Reflections are records but belong to no step.
 """
 
@@ -36,6 +37,10 @@ KINDS: list[tuple[str, int | None, Callable[[Case], Iterable[Any]], Callable[[An
     ("checkins", 4, lambda c: c.checkins, lambda r: r.date),
     ("reflections", None, lambda c: c.reflections, lambda r: (r.date, r.model)),
 ]
+
+
+# Kinds without an id: what names a record can itself be edited.
+UNNAMED = {"attempts", "checkins", "reflections"}
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,9 @@ class Changes:
         return sorted(worked)
 
 
-def _compare(before: list[Any], after: list[Any], key: Callable[[Any], Hashable]) -> Counts:
+def _compare(
+    before: list[Any], after: list[Any], key: Callable[[Any], Hashable], unnamed: bool = False
+) -> Counts:
     left = list(before)
     fresh = []
     for record in after:
@@ -94,13 +101,17 @@ def _compare(before: list[Any], after: list[Any], key: Callable[[Any], Hashable]
             changed += 1
         else:
             added += 1
-    return Counts(added, changed, sum(waiting.values()))
+    removed = sum(waiting.values())
+    if unnamed:  # an edit of what names the record: one left on each side is one change
+        paired = min(added, removed)
+        added, changed, removed = added - paired, changed + paired, removed - paired
+    return Counts(added, changed, removed)
 
 
 def compare(handout: Case, case: Case) -> Changes:
     """What ``case`` adds to, changes in and removes from ``handout``."""
     kinds = {
-        kind: _compare(list(records(handout)), list(records(case)), key)
+        kind: _compare(list(records(handout)), list(records(case)), key, kind in UNNAMED)
         for kind, _, records, key in KINDS
     }
     given_ideas = {i.id: i.text for i in handout.ideas}

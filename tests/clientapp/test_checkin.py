@@ -98,3 +98,17 @@ def test_form_shows_a_refusal_beside_the_field(pages):
     form.notes.set("")
     outcome = form.save()
     assert not outcome.ok and "Not saved." in form.status.value
+
+
+def test_a_date_before_the_start_is_named_in_words(lana_store):
+    before = snapshot(lana_store)
+    outcome = save_self_checkin(lana_store, "lana", {"importance": 5}, date(2020, 1, 1))
+    assert not outcome.ok and outcome.field == "date"
+    assert outcome.message.startswith("Today's date: falls before the client's start date")
+    assert snapshot(lana_store) == before
+
+
+def test_a_client_removed_meanwhile_gets_no_command_advice(lana_store):
+    outcome = save_self_checkin(lana_store, "nobody", {"importance": 5}, DAY)
+    assert not outcome.ok and "nobody" in outcome.message
+    assert "`" not in outcome.message and "workbook " not in outcome.message

@@ -64,6 +64,8 @@ def test_calendar_is_a_download_made_by_the_page(pages):
 def test_pages_folder_holds_only_this_clients_pages(pages, practice):
     (serve.pages_dir(practice, "lana")).mkdir(parents=True)
     (serve.pages_dir(practice, "lana") / "old_page.ipynb").write_text("{}")
+    (serve.pages_dir(practice, "lana") / "by-hand").mkdir()  # a folder put there: not served
+    (serve.pages_dir(practice, "lana") / "by-hand" / "notes.ipynb").write_text("{}")
     folder = serve.write_pages(practice, "lana")
     assert folder == practice.path.resolve() / "notebooks" / "lana" / "client-app"
     assert sorted(p.name for p in folder.iterdir()) == [p.name for p in serve.sources()]
@@ -117,3 +119,16 @@ def test_cli_client_audience(pages, practice, monkeypatch):
 
 def test_practitioner_app_header_says_not_for_clients(wb_practitioner_app):
     assert "not for clients" in wb_practitioner_app.header().value
+
+
+def test_practitioner_start_here_says_not_for_clients(lana_store, practice, monkeypatch):
+    from workbook.forms import StartHere
+
+    monkeypatch.setenv(audience.ENV, "practitioner")
+    session = StartHere(str(practice.path), practice.db_url)
+    try:
+        assert "not for clients" in session.header().value
+        monkeypatch.delenv(audience.ENV)  # JupyterLab: the practitioner's own tool, no banner
+        assert "not for clients" not in session.header().value
+    finally:
+        session.store.close()

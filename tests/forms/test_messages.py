@@ -209,7 +209,7 @@ def test_a_record_deleted_elsewhere_cannot_be_loaded(wb):
     form = wb.form("stories")
     wb.store.remove("lana", "stories", "s3")
     form.edit("s3")
-    assert "deleted elsewhere" in _said(form)
+    assert "Story s3 was deleted elsewhere" in _said(form)
     assert form.editing is None and "s3" not in [v for _, v in form.chooser.options]
 
 

@@ -282,3 +282,20 @@ def test_an_unexpected_error_is_shown_not_swallowed(wb, monkeypatch):
     outcome = form.save()
     assert not outcome.ok
     assert "disk on fire" in form.status.value and "nothing was saved" in form.status.value
+
+
+def test_a_story_saved_again_unchanged_keeps_its_skills_in_order(wb):
+    stored = [s for s in wb.store.load("lana").stories if len(s.skills) > 2][0]
+    reordered = [*reversed(stored.skills)]  # an order the tick-boxes would not give
+    with wb.store.edit("lana") as case:
+        next(s for s in case.stories if s.id == stored.id).skills = reordered
+    form = wb.form("stories")
+    form.chooser.value = stored.id
+    form.save_button.click()
+    again = next(s for s in wb.store.load("lana").stories if s.id == stored.id)
+    assert again.skills == reordered
+    form.chooser.value = stored.id
+    form.fields["skills"].other.value += ", Patience"
+    form.save_button.click()
+    again = next(s for s in wb.store.load("lana").stories if s.id == stored.id)
+    assert again.skills == [*reordered, "Patience"]

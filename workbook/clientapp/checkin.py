@@ -15,6 +15,7 @@ import ipywidgets as w
 from ..errors import NOTHING, InvalidRecord, WorkbookError
 from ..forms.fields import ChoiceField, TextField, scale
 from ..forms.logic import Outcome
+from ..forms.messages import without_commands
 from ..forms.record_form import status_html
 from ..model.vocab import RULER_RANGE
 from ..store import Store
@@ -37,7 +38,8 @@ FIELD_WORDS = {
     "progress": "How your actions are going",
     "notes": "Your note",
 }
-FIELDS = tuple(FIELD_WORDS)
+FIELDS = tuple(FIELD_WORDS)  # what the client answers; the date is today's, never theirs
+FIELD_WORDS["date"] = "Today's date"
 
 
 def _refusal(field: str, message: str) -> Outcome:
@@ -84,11 +86,11 @@ def save_self_checkin(
                 return _refusal("progress", f"there is no action {action!r} in your plan")
         store.add(client, "checkins", {k: v for k, v in data.items() if v not in (None, {})})
     except InvalidRecord as exc:  # the model's own rules (a date before the start, a long note)
-        field = next((f for f in FIELDS if f in exc.path), "")
+        field = next((f for f in (*FIELDS, "date") if f in exc.path), "")
         shown = "" if exc.value is NOTHING else f" (got {exc.value!r})"
         return _refusal(field, exc.message + shown) if field else Outcome(False, exc.message)
-    except WorkbookError as exc:
-        return Outcome(False, str(exc))
+    except WorkbookError as exc:  # e.g. the client removed meanwhile: no commands to a client
+        return Outcome(False, without_commands(str(exc)))
     return Outcome(
         True,
         f"Thank you: your check-in of {data['date'].strftime('%d %B %Y').lstrip('0')} is saved. "

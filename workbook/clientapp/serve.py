@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from ..errors import ClientNotFound, WorkbookError
-from ..files import DIR_MODE, private_dir, write_private
+from ..files import DIR_MODE, private_dir, remove_tree, write_private
 from ..practice import Practice
 from ..resources import NOTEBOOKS
 
@@ -60,9 +60,9 @@ def write_pages(practice: Practice, client: str) -> Path:
         )
         write_private(folder / source.name, nbformat.writes(nb).encode("utf-8"))
         keep.add(source.name)
-    for stale in folder.iterdir():  # a page renamed or removed since: not left reachable
-        if stale.name not in keep and stale.is_file():
-            stale.unlink()
+    for stale in folder.iterdir():  # a page renamed or removed since, or anything put there
+        if stale.name not in keep:  # by hand: not left reachable
+            remove_tree(stale) if stale.is_dir() else stale.unlink()
     return folder
 
 

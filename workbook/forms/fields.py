@@ -218,6 +218,7 @@ class SkillsField(Field):
             "comma-separated",
         )
         self.boxes: dict[str, w.Checkbox] = {}
+        self.order: list[str] = []  # the skills as the record loaded last holds them
         super().__init__(name, label, w.VBox([self.grid, self.other]), help)
         self.refresh()
 
@@ -233,11 +234,16 @@ class SkillsField(Field):
             box.value = skill in ticked
 
     def get(self) -> list[str]:
+        """The skills ticked or typed, in the order the record had them (a record saved again
+        unchanged stays the same); new ones after, in the order shown."""
         ticked = [s for s, box in self.boxes.items() if box.value]
-        return list(dict.fromkeys([*ticked, *split_tags(self.other.value)]))
+        chosen = list(dict.fromkeys([*ticked, *split_tags(self.other.value)]))
+        place = {s: n for n, s in enumerate(self.order)}
+        return sorted(chosen, key=lambda s: place.get(s, len(place)))  # stable for new ones
 
     def set(self, value: Any) -> None:
         value = list(value or [])
+        self.order = value
         for skill, box in self.boxes.items():
             box.value = skill in value
         self.other.value = ", ".join(v for v in value if v not in self.boxes)

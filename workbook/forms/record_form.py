@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..errors import ClientNotFound
-from . import logic
+from . import logic, messages
 from .fields import Field
 
 if TYPE_CHECKING:
@@ -194,7 +194,9 @@ class RecordForm(_Form):
         index = key if isinstance(key, int) else ids.index(key) if key in ids else None
         if index is None or index >= len(records):
             self.new()
-            gone = f"{key} was deleted elsewhere; the form shows the current records."
+            noun = messages.NOUNS[self.kind]
+            which = f"{noun.capitalize()} {key}" if isinstance(key, str) else f"That {noun}"
+            gone = f"{which} was deleted elsewhere; the form shows the current records."
             self.status.value = status_html(logic.Outcome(False, gone), "Not loaded.")
             return
         record = records[index].model_dump()

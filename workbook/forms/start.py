@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..audience import app_banner
 from ..errors import WorkbookError
 from ..practice import Practice
 from ..store import Store
@@ -166,7 +167,7 @@ class StartHere:
     def header(self) -> w.HTML:
         where = html.escape(self.practice.path.resolve().name)  # not the server's full path
         count = len(self.store.client_ids())
-        box = w.HTML(f"<p><b>Practice:</b> {where} · {count} client(s)</p>")
+        box = w.HTML(f"{app_banner()}<p><b>Practice:</b> {where} · {count} client(s)</p>")
         box.add_class("wb-header")
         return box
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import WorkbookError
+from ..files import write_private
 from ..practice import Practice
 from ..resources import TEMPLATES
 
@@ -132,7 +133,7 @@ async def execute(
         raise TemplateFailed(label, section, f"{exc.ename}: {exc.evalue}", out) from None
     if messages is not None:
         messages += take_streams(nb)
-    nbformat.write(nb, str(out))
+    write_private(out, nbformat.writes(nb).encode("utf-8"))  # whole or not at all, 0600
     return nb
 
 
