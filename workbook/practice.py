@@ -58,4 +58,6 @@ class Practice:
         return Store(self.url)
 
     def remove_client_files(self, client_id: str) -> None:
+        """A deleted client's generated workbooks and their own notebooks (and client app)."""
         remove_tree(self.workbooks(client_id))
+        remove_tree(self.path / "notebooks" / client_id)

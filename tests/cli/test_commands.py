@@ -103,10 +103,15 @@ def test_clients_show_export_delete(practice, tmp_path):
     files = practice.workbooks("lana")
     files.mkdir(parents=True)
     (files / "lana.html").write_text("generated")
+    assert run(*_args(practice), "prepare", "lana").exit_code == 0
+    notebooks = practice.path / "notebooks" / "lana"
+    assert notebooks.exists()
     refused = run(*_args(practice), "delete", "lana")
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert run(*_args(practice), "delete", "lana", "--yes").exit_code == 0
     assert not files.exists()
+    assert not notebooks.exists()  # the client's notebooks (and client app) go with them
+    assert (practice.path / "notebooks" / "00_start_here.ipynb").exists()  # the practice's stays
     gone = run(*_args(practice), "show", "lana")
     assert gone.exit_code == 1
     assert gone.stderr == (

@@ -176,10 +176,15 @@ def test_hostile_text_is_shown_literally(store, practice, hostile_case):
     assert "to do" in text and "18 December 2026" in text  # columns beside the long words fit
 
 
-def test_failing_section_is_named_and_leaves_no_finished_looking_files(
+def test_failing_section_is_named_and_keeps_the_previous_good_files(
     lana_generated, tmp_path, monkeypatch
 ):
     practice, _ = lana_generated
+    folder = practice.workbooks("lana")
+    good = {
+        name: (folder / name).read_bytes()
+        for name in ("lana-workbook.ipynb", "lana-workbook.html", "lana-workbook.pdf")
+    }
     broken = nbformat.read(execute_module.TEMPLATE, as_version=4)
     for cell in broken.cells:
         if cell.source == "report.ideas()":
@@ -191,10 +196,9 @@ def test_failing_section_is_named_and_leaves_no_finished_looking_files(
     assert not result.ok
     assert "Step 2: a combined list of ideas" in result.error
     assert "the idea map broke" in result.error
-    folder = practice.workbooks("lana")
-    assert not (folder / "lana-workbook.html").exists()
-    assert not (folder / "lana-workbook.pdf").exists()
-    assert not (folder / "lana-workbook.ipynb").exists()  # the traceback is not the client's
+    for name, data in good.items():  # the last good copies stay, whole; the traceback is not
+        assert (folder / name).read_bytes() == data, name  # written over the client's workbook
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]  # no scratch left
     assert result.files == [folder / "lana-workbook-failed.ipynb"]
     nb = nbformat.read(folder / "lana-workbook-failed.ipynb", as_version=4)
     assert any(
@@ -416,3 +420,19 @@ def test_kernel_output_goes_to_the_practitioner_not_the_documents(
     assert any("a test warning from /srv/lib/thing.py" in m for m in result.messages)
     for name, text in _documents(result.files).items():
         assert "a test warning" not in text and "UserWarning" not in text, name
+
+
+def test_one_format_leaves_the_others_alone(lana_generated):
+    practice, client_files = lana_generated
+    before = {path.name: path.read_bytes() for path in client_files.values()}
+    assert {".ipynb", ".html", ".pdf", ".ics"} <= set(client_files)
+    result = generate_one(practice, "lana", formats=["ics"], as_of=AS_OF)
+    assert result.ok, result.error
+    result = generate_one(practice, "lana", formats=["html"], as_of=AS_OF)
+    assert result.ok, result.error
+    folder = practice.workbooks("lana")
+    for name, data in before.items():
+        assert (folder / name).exists(), f"generating one format removed {name}"
+        if name.endswith((".ipynb", ".pdf")):  # not asked for: untouched
+            assert (folder / name).read_bytes() == data, name
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]

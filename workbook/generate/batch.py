@@ -75,21 +75,26 @@ async def _one(
             case = store.load(client)
         target = private_dir(practice.workbooks(client))
         base = target / stem(client, audience)
-        for ext in ("html", "pdf"):  # never leave an older, complete-looking copy behind
-            base.with_suffix(f".{ext}").unlink(missing_ok=True)
         if formats & {"ipynb", "html", "pdf"}:
+            # The run writes beside the workbook under a name of its own, and becomes the
+            # workbook only once it succeeded: the previous good copy of every format stays
+            # until its new copy is whole, and formats not asked for are left alone.
             notebook = base.with_suffix(".ipynb")
+            running = base.with_name(f".{base.name}.running.ipynb")
             failed = base.with_name(f"{base.name}-failed.ipynb")
             failed.unlink(missing_ok=True)
             try:
-                nb, messages = await run(practice, client, audience, as_of, notebook)
+                nb, messages = await run(practice, client, audience, as_of, running)
             except TemplateFailed as exc:
-                kept = [notebook.replace(failed)] if notebook.exists() else []
+                kept = [running.replace(failed)] if running.exists() else []
                 return Result(client, False, time.perf_counter() - started, kept, str(exc))
+            except BaseException:  # stopped or broken: no half-run notebook left behind
+                running.unlink(missing_ok=True)
+                raise
             if "ipynb" in formats:
-                files.append(notebook)
+                files.append(running.replace(notebook))
             else:
-                notebook.unlink()
+                running.unlink()
             if formats & {"html", "pdf"}:
                 page = export.html(nb, f"Action plan: {case.client.name}")
                 if "html" in formats:

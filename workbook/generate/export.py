@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..files import write_private
 from ..model import Case
 from ..summary import next_checkin
 
@@ -76,12 +77,12 @@ class Printer:
         try:
             page.route("**/*", lambda route: route.abort())  # nothing leaves the machine
             page.set_content(page_html, wait_until="load")
-            page.pdf(
-                path=str(out),
+            printed = page.pdf(
                 format="A4",
                 print_background=True,
                 margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
             )
+            write_private(out, printed)  # whole or not at all: the older copy stays till then
         finally:
             page.close()
 
