@@ -62,14 +62,6 @@ class Workbook:
             form.refresh()
         self._render_header()
 
-    def use(self, client: str) -> None:
-        self.client = client
-        self.problem = ""
-        self.changed()
-        for form in self.forms:
-            if isinstance(form, RecordForm):
-                form.new()
-
     # -- what notebooks display -----------------------------------------------------------------
 
     def header(self) -> w.HTML:
