@@ -60,20 +60,29 @@ def check_(opts: _Options, client: str, as_of, fmt: str) -> None:  # noqa: ANN00
 def deidentify(opts: _Options, client: str, output: Path, shift_days: int | None) -> None:
     """Write a de-identified copy of a client's case, for supervision.
 
-    Names, organisations, e-mail addresses and phone numbers become consistent placeholders
-    and every date moves by one secret offset. Refused unless the client consented to sharing.
+    Names in any form, organisations, links, e-mail addresses, handles and phone numbers become
+    consistent placeholders; addresses, house numbers and postcodes are removed; every date,
+    in the records and in the text, moves by one secret offset (a date of birth becomes its
+    decade). A report of what was replaced, by kind and count only, is written beside the copy
+    as NAME.report.txt. Refused unless the client consented to sharing.
 
     \b
     Example:
       workbook deidentify lana -o lana-for-supervision.yaml
     """
     from ..casefile import write_case
-    from ..deidentify import deidentify as make_copy
+    from ..deidentify import deidentify_with_counts
+    from ..deidentify.report import report_path, report_text, summary
+    from ..files import write_private
 
     with opts.practice().open(create=False) as store:
         case = store.load(client)
-    write_case(make_copy(case, shift_days), output)
-    click.echo(f"wrote a de-identified copy of {client} to {output}")
+    copy, counts = deidentify_with_counts(case, shift_days)
+    report = report_path(output)
+    write_case(copy, output)
+    write_private(report, report_text(counts, output).encode("utf-8"))
+    click.echo(f"wrote a de-identified copy of {client} to {output}: {summary(counts)}; ", nl=False)
+    click.echo(f"what was replaced, by kind, is in {report}")
 
 
 @cli.command()
