@@ -19,13 +19,15 @@ from .spans import Span
 TRAILING = ".,;:!?)]}>'\"’”"
 LINK = re.compile(
     r"(?i)(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"]+"
-    r"|\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
+    r"|(?<![\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+"
     r"(?:com|org|net|edu|gov|info|biz|io|co|ca|uk|au|us|nz|ie|me|ly|app|dev|page|site|online)"
     r"\b(?:/[^\s<>\"]*)?"
 )
 EMAIL = re.compile(
-    r"(?i)[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
-    r"|\b[\w.+-]+\s*[(\[]at[)\]]\s*[\w-]+\s*[(\[]?dot[)\]]?\s*[a-z]{2,}\b"
+    r"(?i)(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    # written out against harvesters: "s.oneill (at) gmail (dot) com", "s.oneill at gmail dot com"
+    r"|(?<![\w.+-])[\w.+-]+\s*(?:[(\[]at[)\]]|\sat\s)\s*[\w-]+"
+    r"(?:\s*(?:[(\[]dot[)\]]|\sdot\s)\s*[a-z]{2,}\b)+"
 )
 HANDLE = re.compile(r"(?<![\w.@/])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 PHONE_REGIONS = ("GB", "US", "CA", "AU", "IE", "NZ")
@@ -45,7 +47,7 @@ ADDRESS = re.compile(
     rf"(?i)(?<![\w/])(?:{UNIT}\.?\s*#?\w+,?\s+)?\d{{1,5}}[a-z]?(?:[-/]\d{{1,5}}[a-z]?)?,?\s+"
     rf"((?:[a-z][\w'’.-]*\s+){{1,3}})(?:{STREET})\b\.?"
 )
-NAMED_STREET = re.compile(rf"(?<![\w])((?:[A-Z][\w'’-]*\s+){{1,3}})(?i:{STREET})\b\.?")
+NAMED_STREET = re.compile(rf"(?<![\w'’-])((?:[A-Z][\w'’-]*\s+){{1,3}})(?i:{STREET})\b\.?")
 HOUSE_NUMBER = re.compile(
     rf"(?i)(?<![\w])(?:(?:house\s+)?(?:number|no\.?|num\.?)|{UNIT}\.?)\s*#?\d+[a-z]?\b"
 )
@@ -99,11 +101,24 @@ class Contacts:
             )
 
     def phones(self, text: str) -> Iterator[Span]:
-        for region in PHONE_REGIONS:
-            for m in phonenumbers.PhoneNumberMatcher(text, region, phonenumbers.Leniency.POSSIBLE):
-                digits = re.sub(r"\D", "", m.raw_string)
-                if len(digits) >= 7 and not DATE_LIKE.fullmatch(m.raw_string.strip()):
-                    yield Span(m.start, m.end, "phone numbers", self.placeholder(digits, "phone"))
+        # phonenumbers reads each stretch of digits that could be a number (a long run of
+        # digits is no phone number, and reading it whole would take phonenumbers long)
+        for run in PHONE_LIKE.finditer(text):
+            if len(run.group()) > 40:
+                continue
+            for region in PHONE_REGIONS:
+                for m in phonenumbers.PhoneNumberMatcher(
+                    run.group(), region, phonenumbers.Leniency.POSSIBLE
+                ):
+                    digits = re.sub(r"\D", "", m.raw_string)
+                    if len(digits) >= 7 and not DATE_LIKE.fullmatch(m.raw_string.strip()):
+                        start = run.start() + m.start
+                        yield Span(
+                            start,
+                            run.start() + m.end,
+                            "phone numbers",
+                            self.placeholder(digits, "phone"),
+                        )
         for m in PHONE_LIKE.finditer(text):
             found = m.group().rstrip(".-( ")
             digits = re.sub(r"\D", "", found)

@@ -22,9 +22,9 @@ import dateparser.date
 
 from .spans import Span
 
-MONTH = (
-    r"(?P<m>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH = (  # full names first; an abbreviation may end with a full stop
+    r"(?P<m>january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?)"
 )
 WEEKDAY = r"(?:(?P<wd>(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\.?,?\s+)?"
 DAY = r"(?P<d>[0-3]?\d)(?P<o>st|nd|rd|th)?"
@@ -39,7 +39,7 @@ NAMED = [  # most complete first: a pattern that claims text keeps it
 NAMED_RE = [re.compile(rf"(?i)(?<![\w']){p}(?![\w'])") for p in NAMED]
 ISO = re.compile(r"(?<![\d/.-])(?P<y>\d{4})(?P<s>[-/.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?![\d])")
 NUMERIC = re.compile(
-    r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\d/.-]|\.\d)"
+    r"(?<![\d/.-])(?P<a>\d{1,2})(?P<s>[/.-])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4}|\d{2})(?![\d/-]|\.\d)"
 )
 YEAR_ALONE = re.compile(r"(?<![\w$£€.,/-])(?P<y>(?:19|20)\d{2})(?![\w%-]|[.,/]\d)")
 BIRTH = re.compile(
@@ -68,7 +68,7 @@ class Dates:
         for m in NUMERIC.finditer(text):
             a, b = int(m["a"]), int(m["b"])
             day, month = (b, a) if a <= 12 < b else (a, b)  # day first unless it cannot be
-            year = int(m["y"]) + (2000 if len(m["y"]) == 2 else 0)
+            year = _full_year(m["y"], self.reference)
             yield from self._numeric(text, m, year, month, day)
         for pattern in NAMED_RE:
             for m in pattern.finditer(text):
@@ -107,7 +107,7 @@ class Dates:
         if m.re is ISO:
             written = f"{new.year:04d}{m['s']}{new.month:02d}{m['s']}{new.day:02d}"
         else:
-            pad = len(m["a"]) == 2 or len(m["b"]) == 2
+            pad = m["a"].startswith("0") or m["b"].startswith("0")  # "09/10": "30/08"
             first, second = (
                 (new.day, new.month)
                 if (day, month) == (int(m["a"]), int(m["b"]))
@@ -148,7 +148,7 @@ class Dates:
         puts it nearest the case, a missing day is the middle of the month."""
         day, month, year = groups.get("d") or "15", groups["m"], groups.get("y")
         if year:
-            years = [int(year.replace("'", "20"))]
+            years = [_full_year(year.lstrip("'"), self.reference)]
         else:
             years = [self.reference.year + k for k in (-1, 0, 1)]
         found = [d for y in years if (d := _parse(f"{day} {month.lower()} {y}"))]
@@ -171,12 +171,18 @@ def _birth(text: str, at: int) -> bool:
 
 
 def _birth_span(m: re.Match, when: date) -> Span:
-    return Span(
-        m.start(),
-        m.end(),
-        "dates of birth (generalised to the decade)",
-        f"[a date in the {when.year // 10 * 10}s]",
-    )
+    """A date of birth becomes its decade; without a year ("birthday 4th March"), nothing."""
+    year = m.groupdict().get("y")
+    written = f"[a date in the {when.year // 10 * 10}s]" if year else "[a date of birth]"
+    return Span(m.start(), m.end(), "dates of birth (generalised to the decade)", written)
+
+
+def _full_year(written: str, reference: date) -> int:
+    """ "90" is 1990 and "26" 2026: a two-digit year is the one not far after the case."""
+    if len(written) == 4:
+        return int(written)
+    year = 2000 + int(written)
+    return year - 100 if year > reference.year + 10 else year
 
 
 def _month(month: int, written: str) -> str:

@@ -12,6 +12,7 @@ people share gets a placeholder naming both ("Person A or Person C"), never the 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -29,10 +30,10 @@ TITLED = re.compile(
 )
 WORD = rf"[{UPPER}][\w'’‘`ʼ‐‑-]*"
 CAPITALISED = re.compile(
-    rf"(?<![\w@.'’])({WORD}(?:\s+(?:(?:of|de|del|da|van|von|der|la|le|du|bin|al|and|&)\s+)?{WORD})*)"
+    rf"(?<![\w@.'’‘`ʼ‐‑-])({WORD}(?:\s+(?:(?:of|de|del|da|van|von|der|la|le|du|bin|al|and|&)\s+)?{WORD})*)"
 )
 LEGAL = re.compile(
-    r"(?i)(?<![\w])((?:[^\W\d_][\w&'’.-]*\s+){1,4}"
+    r"(?i)(?<![\w&'’.-])((?:[^\W\d_][\w&'’-]*\.?\s+){1,4}"
     r"(?:ltd|limited|inc|llc|llp|plc|corp|corporation|gmbh|co-op|cooperative|pty))\b\.?"
 )
 ORGANISATION_WORDS = {
@@ -83,9 +84,11 @@ COMMON = {
 SHORT_WORDS = {"am", "an", "as", "at", "be", "by", "do", "go", "he", "hi", "if", "in", "is",
                "it", "me", "my", "no", "of", "oh", "ok", "on", "or", "so", "to", "up", "us",
                "we", "ah", "eh", "ha", "la", "le", "de", "da", "du", "al"}  # fmt: skip
+PARTICLES = {"de", "del", "da", "van", "von", "der", "la", "le", "du", "bin", "al", "and", "of"}
 PLACEHOLDER = re.compile(r"(?:Person|Organisation|Name|Street) [A-Z]+\b|(?i:the client)")
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """The form two writings of one name share: no accents, apostrophes, case or dashes."""
     plain = unicodedata.normalize("NFKD", text)
@@ -108,6 +111,7 @@ class Entity:
     kind: str  # as the report counts it: the client's name, people, organisations...
     names: set[str] = field(default_factory=set)  # folded full names
     parts: set[str] = field(default_factory=set)  # folded words that may stand alone
+    cased: set[str] = field(default_factory=set)  # words alone only when capitalised ("Will")
 
 
 class Register:
@@ -119,6 +123,7 @@ class Register:
         self.keys: dict[str, Entity] = {}
         self._pattern: re.Pattern | None = None
         self.lower: set[str] = set()
+        self.cased: set[str] = set()
 
     # -- what is known -----------------------------------------------------------------------
     def _new(self, label: str, kind: str) -> Entity:
@@ -183,6 +188,7 @@ class Register:
         self.keys[key] = entity
         words = key.split()
         entity.parts |= {w for w in words if _may_stand_alone(w)}
+        entity.cased |= {w for w in words if not _may_stand_alone(w) and w not in PARTICLES}
         if len(words) > 2:  # "anne smith jones": "smith jones" too
             entity.names.add(" ".join(words[1:]))
             self.keys.setdefault(" ".join(words[1:]), entity)
@@ -201,6 +207,11 @@ class Register:
             else:
                 shared = Entity(" or ".join(e.placeholder for e in who), who[0].kind)
                 self.keys[part] = shared
+        for entity in self.entities:
+            for word in entity.cased - self.keys.keys():
+                if len(word) > 1 and word.isalpha():
+                    self.keys[word] = entity
+                    self.cased.add(word)
         self._pattern = None
 
     # -- finding them in a text --------------------------------------------------------------
@@ -212,7 +223,8 @@ class Register:
                 *head, suffix = _trim(m.group(1)).split()
                 kept: list[str] = []
                 for word in reversed(head):  # "assessor with acme widgets ltd": "acme..."
-                    if fold(word) in COMMON:
+                    lower = word[:1].islower()
+                    if fold(word) in COMMON or lower and (len(kept) == 2 or kept and _verb(word)):
                         break
                     kept.insert(0, word)
                 if kept:
@@ -247,14 +259,16 @@ class Register:
 
     def _capitalised(self, text: str, m: re.Match, stage: str) -> None:
         words = _trim(m.group(1)).split()
+        if len(words) > 12:
+            return  # a heading or a sentence in capitals, not a name
         start = m.start()
         while words and fold(words[0]) in COMMON:  # "The Ridgeview board": from "Ridgeview"
             start = text.index(words[0], start) + len(words[0])
             words = words[1:]
         while words and fold(words[-1]) in COMMON - ORGANISATION_WORDS:
             words = words[:-1]
-        if not words or PLACEHOLDER.fullmatch(" ".join(words)):
-            return
+        if not words or len(words) > 6 or PLACEHOLDER.fullmatch(" ".join(words)):
+            return  # nothing, a placeholder, or a heading in capitals rather than a name
         before = text[: m.start()].rstrip()
         at_start = start == m.start() and (not before or before[-1] in '.!?:;\n"“(•*-')
         folded = [fold(w) for w in words]
@@ -303,8 +317,9 @@ class Register:
                 re.IGNORECASE,
             )
         for m in self._pattern.finditer(text):
-            entity = self.keys.get(fold(m["name"]))
-            if entity is None:
+            key = fold(m["name"])
+            entity = self.keys.get(key)
+            if entity is None or key in self.cased and not m["name"][:1].isupper():
                 continue
             poss = m["poss"] or ""
             suffix = "'s" if poss else ""
@@ -324,6 +339,11 @@ def _trim(name: str) -> str:
 def _may_stand_alone(word: str) -> bool:
     common = word in COMMON or word.endswith("s") and word[:-1] in COMMON  # "Tuesdays"
     return len(word) >= 2 and not common and word not in SHORT_WORDS
+
+
+def _verb(word: str) -> bool:
+    """ "joining", "joined": a word that opens a phrase rather than a company's name."""
+    return len(word) > 4 and word.lower().endswith(("ing", "ed"))
 
 
 def _same(key: str, known: str) -> bool:

@@ -25,11 +25,11 @@ Detector = Callable[[str], Iterable[Span]]
 def choose(text: str, detectors: Iterable[Detector]) -> list[Span]:
     """The spans to replace: each detector in turn, skipping text an earlier one claimed."""
     taken: list[Span] = []
+    claimed = bytearray(len(text))  # 1 where an earlier span lies
     for detect in detectors:
         for span in detect(text):
-            if span.end > span.start and not any(
-                span.start < t.end and t.start < span.end for t in taken
-            ):
+            if span.end > span.start and claimed.find(1, span.start, span.end) == -1:
+                claimed[span.start : span.end] = b"\x01" * (span.end - span.start)
                 taken.append(span)
     return sorted(taken, key=lambda s: s.start)
 
@@ -57,5 +57,6 @@ def mask(text: str, spans: list[Span]) -> str:
 
 
 def _sentence_start(text: str, at: int) -> bool:
-    before = text[:at].rstrip()
-    return not before or before[-1] in ".!?\n"
+    before = text[:at]
+    stripped = before.rstrip()
+    return not stripped or before[-1:].isspace() and stripped[-1] in ".!?\n"

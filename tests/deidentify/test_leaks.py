@@ -17,7 +17,7 @@ from workbook.cli import cli
 from workbook.deidentify import deidentify, deidentify_with_counts
 from workbook.model import validate_case
 
-CASE = Path(__file__).with_name("deidentify_case.yaml")
+CASE = Path(__file__).with_name("hostile.yaml")
 SHIFT = -40
 
 # Every identifying fragment of the hostile case. A leak is any of them found in the copy,
