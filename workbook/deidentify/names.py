@@ -150,8 +150,10 @@ class Register:
         self._name(entity, name)
         return entity
 
-    def organisation(self, name: str) -> Entity:
+    def organisation(self, name: str) -> Entity | None:
         key = fold(name)
+        if not key.strip("&.,"):
+            return None
         if key in self.keys:
             return self.keys[key]
         entity = self._new("Organisation", "organisations")
@@ -167,7 +169,7 @@ class Register:
 
     def street(self, name: str) -> None:
         key = fold(name)
-        if key not in self.keys:
+        if key and key not in self.keys:
             entity = self._new("Street", "street names")
             entity.names.add(key)
             self.keys[key] = entity
@@ -175,7 +177,7 @@ class Register:
     def other(self, word: str) -> None:
         """A capitalised word that is no one known: a name of some kind all the same."""
         key = fold(word)
-        if key not in self.keys and not any(key in e.parts for e in self.entities):
+        if key and key not in self.keys and not any(key in e.parts for e in self.entities):
             entity = self._new("Name", "other names")
             entity.names.add(key)
             self.keys[key] = entity
@@ -185,8 +187,9 @@ class Register:
         if not key:
             return
         entity.names.add(key)
-        self.keys[key] = entity
         words = key.split()
+        if len(words) > 1 or _may_stand_alone(key):  # a client named "May": only as "May"
+            self.keys[key] = entity
         entity.parts |= {w for w in words if _may_stand_alone(w)}
         entity.cased |= {w for w in words if not _may_stand_alone(w) and w not in PARTICLES}
         if len(words) > 2:  # "anne smith jones": "smith jones" too
