@@ -223,3 +223,15 @@ def test_the_command_writes_a_report_of_kinds_never_values(store, practice, tmp_
     assert "\n" not in line and str(report) in line and "replaced" in line
     assert leaks(line.replace("siobhan-oneill", "")) == []  # the id the practitioner typed
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # written whole
+
+
+def test_the_report_names_no_file_that_could_name_the_client(store, practice, tmp_path):
+    store.save(load())
+    out = tmp_path / "siobhan-oneill-for-supervision.yaml"
+    args = ["--practice", str(practice.path)] + (
+        ["--db", practice.db_url] if practice.db_url else []
+    )
+    result = CliRunner().invoke(cli, [*args, "deidentify", "siobhan-oneill", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    report = out.with_name("siobhan-oneill-for-supervision.report.txt").read_text()
+    assert "siobhan" not in report.lower() and "the copy written beside this file" in report

@@ -80,7 +80,7 @@ def deidentify(opts: _Options, client: str, output: Path, shift_days: int | None
     copy, counts = deidentify_with_counts(case, shift_days)
     report = report_path(output)
     write_case(copy, output)
-    write_private(report, report_text(counts, output).encode("utf-8"))
+    write_private(report, report_text(counts).encode("utf-8"))
     click.echo(f"wrote a de-identified copy of {client} to {output}: {summary(counts)}; ", nl=False)
     click.echo(f"what was replaced, by kind, is in {report}")
 

@@ -11,6 +11,14 @@ renumbered (an id may hold a name). The copy is refused unless the client consen
 Two passes over the case: the first learns every name (a name written capitalised in one field
 is then found in lower case in another), the second replaces. What was replaced is counted by
 kind, never recorded by value, for the report written beside the copy.
+
+Detection leans on two well-kept libraries that need nothing downloaded at run time:
+``phonenumbers`` (Google's libphonenumber rules) for phone numbers, ``dateparser`` to read
+dates written in words. Presidio was weighed and left out: its recognisers need a spaCy model,
+and spaCy's models are published outside PyPI (only unofficial re-uploads are there);
+scrubadub pins a textblob of 2019 and pulls scikit-learn, for detectors that are regular
+expressions and ``phonenumbers`` again. The names of the case are known to the case itself,
+which no general detector is: those rules stay here.
 """
 
 from __future__ import annotations
@@ -27,10 +35,10 @@ from .dates import Dates
 from .names import Register, fold, letters
 from .spans import Span, choose, mask, rebuild
 
-# Keys whose values are enumerations or ids, not free text.
-# ("ideas" holds records at the top, and ids in interviews and actions: only the ids are text.)
-NOT_TEXT = {"id", "source", "status", "owner", "life_role", "model", "format", "by", "referred_by"}
-NOT_TEXT |= {"ideas"}
+# Keys whose values are enumerations or ids, not free text ("ideas" holds records at the top,
+# where their texts are walked, and ids in interviews and actions, renumbered already).
+NOT_TEXT = {"id", "source", "status", "owner", "life_role", "model", "format", "by"}
+NOT_TEXT |= {"referred_by", "ideas"}
 RECORD_DATES = "record dates (moved)"
 
 

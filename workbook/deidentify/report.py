@@ -46,10 +46,11 @@ def _kinds(counts: Counter[str]) -> list[str]:
     return [k for k in ORDER if counts[k]] + sorted(k for k in counts if k not in ORDER)
 
 
-def report_text(counts: Counter[str], copy: Path) -> str:
+def report_text(counts: Counter[str]) -> str:
     width = max((len(k) for k in _kinds(counts)), default=0)
     lines = [
-        f"De-identification report for {copy.name}",
+        # the copy is named by its place, not its file name, which may hold the client's name
+        "De-identification report for the copy written beside this file",
         "",
         "Replaced, by kind (how many times; the values themselves are never written here):",
         *(f"  {kind:<{width}}  {counts[kind]}" for kind in _kinds(counts)),
