@@ -87,6 +87,8 @@ def test_house_numbers_and_long_numbers_go_and_ordinary_numbers_stay():
     assert out == (
         "The landlord at [house number] and [house number]; staff [house number]; ID [number]."
     )
+    out = goal("Insurance number QQ 12 34 56 C (qq123456c), social security 078-05-1120.")
+    assert out == "Insurance number [number] ([number]), social security [number]."
     kept = "She has 3 close friends, walked 10 minutes, earned $52000 and scored 5 out of 10."
     assert goal(kept) == kept
 
@@ -145,6 +147,13 @@ def test_names_written_in_the_text_are_found_in_every_other_form():
         f"Her manager {doreen} signed it; {doreen} rang; {doreen}'s note and {doreen}'s reply "
         f"came from Organisation D via Person E (Person E)."
     )
+
+
+def test_a_couple_with_titles_is_one_surname():
+    out = goal("Mr. and Mrs. Jones came; Jones' car; ask jones.")
+    person = out.split("and ")[1].split(" came")[0]
+    assert person.startswith("Person ")
+    assert out == f"Mr. and {person} came; {person}'s car; ask {person}."
 
 
 def test_an_organisation_with_a_legal_suffix_is_found_in_lower_case():

@@ -30,7 +30,7 @@ from typing import Any
 
 from ..errors import WorkbookError
 from ..model import Case, validate_case
-from .contacts import Contacts, long_numbers, named_streets, places
+from .contacts import Contacts, id_numbers, long_numbers, named_streets, places
 from .dates import Dates
 from .names import Register, fold, letters
 from .spans import Span, choose, mask, rebuild
@@ -93,6 +93,7 @@ class Scrubber:
             contacts.links_and_emails,
             self.dates.full,
             places,
+            id_numbers,
             contacts.phones,
             self.dates.years_alone,
             long_numbers,

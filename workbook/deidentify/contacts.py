@@ -70,6 +70,11 @@ POSTCODE = re.compile(
 # Any other run of five digits or more (a ZIP code alone, an account or staff number), unless
 # it is money or a count ("$52000", "52000 a year" stays when written with a currency sign).
 LONG_NUMBER = re.compile(r"(?<![\w$£€¥.,])\d{5,}(?![\w%]|[.,]\d)")
+# A UK National Insurance number, a US Social Security number (before phone numbers).
+ID_NUMBER = re.compile(
+    r"(?i:(?<![\w])[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d](?![\w]))"
+    r"|(?<![\w-])\d{3}-\d{2}-\d{4}(?![\w-])"
+)
 NOT_STREET = {
     "the", "a", "an", "and", "or", "of", "to", "in", "on", "at", "for", "by", "with", "from",
     "minutes", "minute", "mins", "hours", "hour", "days", "day", "weeks", "week", "months",
@@ -145,6 +150,11 @@ def named_streets(text: str) -> Iterator[tuple[int, int]]:
         words = m.group(1).lower().split()
         if not any(w in NOT_STREET for w in words):
             yield m.start(), m.end()
+
+
+def id_numbers(text: str) -> Iterator[Span]:
+    for m in ID_NUMBER.finditer(text):
+        yield Span(m.start(), m.end(), "other identifying numbers", "[number]")
 
 
 def long_numbers(text: str) -> Iterator[Span]:

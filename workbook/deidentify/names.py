@@ -25,8 +25,10 @@ APOSTROPHES = "'’‘`ʼ"
 DASHES = "‐‑‒–—-"  # the hyphen last, so it stays literal in a character class
 TITLE = r"(?:mr|mrs|ms|miss|mx|dr|prof|professor|sir|dame|madam|madame|mme|mlle|rev|revd|lady|lord)"
 UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+NOT_NAME = rf"(?!(?i:{TITLE}|and|or|&)\b)"  # "Mr and Mrs Jones": Jones is Mrs Jones
 TITLED = re.compile(
-    rf"(?<![\w])(?i:{TITLE})\.?\s+((?:[^\W\d_][\w'’‘-]*)(?:\s+[{UPPER}][\w'’‘-]*)?)"
+    rf"(?<![\w])(?i:{TITLE})\.?\s+({NOT_NAME}(?:[^\W\d_][\w'’‘-]*)"
+    rf"(?:\s+{NOT_NAME}[{UPPER}][\w'’‘-]*)?)"
 )
 WORD = rf"[{UPPER}][\w'’‘`ʼ‐‑-]*"
 CAPITALISED = re.compile(
