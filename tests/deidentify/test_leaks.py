@@ -81,9 +81,14 @@ def test_the_hostile_case_is_hostile_everywhere():
         *(v.insights for v in case.interviews), *(a.text for a in case.plan.actions),
         *(k.notes for k in case.checkins),
         *(e for r in case.reflections for e in r.entries.values()),
+        *(v.organisation for v in case.interviews), *(v.role for v in case.interviews if v.role),
+        *(r.id for r in [*case.stories, *case.ideas, *case.plan.actions] if len(r.id) > 2),
     ]  # fmt: skip
     assert all(leaks(t) for t in free)
-    tags = [s.skills for s in case.stories] + [v.strengths for v in case.interviews[:1]]
+    tags = [
+        *(s.skills for s in case.stories), case.interviews[0].strengths,
+        case.plan.actions[0].skills, *(k.supports for k in case.checkins),
+    ]  # fmt: skip
     assert all(any(leaks(t) for t in group) for group in tags)
 
 
