@@ -3,6 +3,9 @@
 SQLite connections run in WAL mode with a busy timeout and foreign keys on, and write
 transactions begin IMMEDIATE, so two notebooks and the command line can write to one practice
 at once: a second writer waits for the first instead of failing or overwriting its change.
+They also run with ``synchronous = FULL``: every commit is synced to the disk before a form says
+"Saved", so a power cut cannot take back an acknowledged save (NORMAL, SQLite's usual choice in
+WAL mode, may lose the last commits; bench/save.py measures what FULL costs).
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
