@@ -20,7 +20,6 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
-    Integer,
     LargeBinary,
     MetaData,
     Numeric,
@@ -29,7 +28,6 @@ from sqlalchemy import (
     insert,
     inspect,
     select,
-    text,
 )
 from sqlalchemy.engine import Connection
 
@@ -112,15 +110,10 @@ def write_contents(conn: Connection, contents: Contents) -> None:
     conn.execute(insert(table), rows)
     if conn.dialect.name == "postgresql":  # rows came with their numbers: move sequences on
         for column in table.columns:
-            if isinstance(column.type, Integer):
-                conn.execute(
-                    text(
-                        'SELECT setval(seq, (SELECT max("{0}") FROM "{1}")) FROM '
-                        "pg_get_serial_sequence('\"{1}\"', '{0}') AS seq WHERE seq IS NOT NULL".format(
-                            column.name, table.name
-                        )
-                    )
-                )
+            quoted = conn.dialect.identifier_preparer.quote(table.name)
+            seq = conn.execute(select(func.pg_get_serial_sequence(quoted, column.name))).scalar()
+            if seq is not None:
+                conn.execute(select(func.setval(seq, select(func.max(column)).scalar_subquery())))
 
 
 def missing_columns(conn: Connection, contents: Contents) -> list[str]:
