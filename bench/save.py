@@ -14,6 +14,7 @@ disk a practice would use: the cost of FULL is the disk's sync).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -70,7 +71,8 @@ def main() -> None:
                 times[m].append(save_once(stores[m], n))
         for store in stores.values():
             store.close()
-    print(f"{args.saves} saves per mode, interleaved, in {args.dir}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{args.saves} saves per mode, interleaved, in {args.dir} (load average {load})")
     print(f"{'synchronous':<12} {'median':>9} {'p90':>9} {'mean':>9}")
     for m in modes:
         t = sorted(times[m])

@@ -85,7 +85,7 @@ def restore(practice: Practice, path: Path) -> Restored:
         else:
             read = {name: archive.read(name) for name in manifest.members}
             contents = portable.parse_members(read, str(path))
-            archive.check_counts(_counts_of(contents))
+            archive.check_counts(_counts_of(archive, contents))
         with practice.open() as store:
             if store.engine.dialect.name == "sqlite" and contents is None:
                 _refuse_unless_empty(archive, store)
@@ -97,8 +97,9 @@ def restore(practice: Practice, path: Path) -> Restored:
         with Store(practice.url) as store:  # reopened: an older snapshot is upgraded here
             integrity = _integrity(store)
             with store.reading() as conn:
-                counts = portable.count_rows(conn)
-    archive.check_counts(counts)
+                counts, revision = portable.count_rows(conn), current_revision(conn)
+    if revision == manifest.schema_revision:  # (an upgrade may add rows of its own)
+        archive.check_counts(counts)
     if integrity not in (None, "ok"):
         raise archive.error(f"the restored database fails SQLite's integrity check: {integrity}")
     return Restored(manifest, counts["clients"], integrity)
@@ -133,7 +134,7 @@ def _check_snapshot(archive: Archive, db: Path) -> None:
     archive.check_counts(counts)
 
 
-def _counts_of(contents: portable.Contents) -> dict[str, int]:
+def _counts_of(archive: Archive, contents: portable.Contents) -> dict[str, int]:
     """The rows the contents make, counted in a scratch in-memory database."""
     engine = create_engine("sqlite://")
     try:
@@ -141,6 +142,8 @@ def _counts_of(contents: portable.Contents) -> dict[str, int]:
         with engine.begin() as conn:
             portable.write_contents(conn, portable.Contents(contents.cases))
             counts = portable.count_rows(conn)
+    except DBAPIError as exc:  # two case files for one client, say
+        raise archive.error(f"its cases cannot be written together ({exc.orig})") from None
     finally:
         engine.dispose()
     if contents.history is not None:

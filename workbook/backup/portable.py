@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 
 from ..casefile import dump_case, parse_case
+from ..errors import WorkbookError
 from ..model import Case
 from ..store import cases
 from ..store import schema as s
@@ -90,8 +91,22 @@ def parse_members(read: dict[str, bytes], where: str) -> Contents:
         if name.startswith("cases/") and name.endswith(".yaml"):
             contents.cases.append(parse_case(data, f"{where}: {name}"))
         elif name == f"{HISTORY}.json":
-            contents.history = json.loads(data)
+            contents.history = _history(data, f"{where}: {name}")
     return contents
+
+
+def _history(data: bytes, where: str) -> dict[str, Any]:
+    try:
+        history = json.loads(data)
+        columns, rows = history["columns"], history["rows"]
+        if not all(isinstance(r, list) and len(r) == len(columns) for r in rows):
+            raise ValueError("a row does not have one value per column")
+        for row in rows:
+            for value, kind in zip(row, columns.values(), strict=True):
+                _decode(value, kind)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise WorkbookError(f"{where}: is not a history this version can read ({exc})") from None
+    return history
 
 
 def write_contents(conn: Connection, contents: Contents) -> None:
