@@ -8,13 +8,19 @@ import json
 import stat
 import zipfile
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, Text, insert, select
 
 from tests.conftest import minimal_case, snapshot
 from workbook.backup import BackupError, create, restore
+from workbook.backup import snapshot as sqlite_snapshot
+from workbook.backup.archive import write_archive
 from workbook.backup.portable import history_table
+from workbook.practice import Practice
+from workbook.store import head_revision, sqlite_url, upgrade
+from workbook.store.engine import current_revision, make_engine
 
 _OWN_HISTORY = MetaData()
 Table(  # a stand-in until the store has its own history table (migration 0003)
@@ -240,3 +246,26 @@ def test_an_empty_practice_is_restored_into(lana_store, practice, tmp_path, new_
     restore(target, tmp_path / "backup.zip")
     with target.open(create=False) as store:
         assert store.load("lana") == lana
+
+
+def test_a_backup_from_an_older_version_is_upgraded_when_restored(tmp_path):
+    old = tmp_path / "old.db"
+    engine = make_engine(sqlite_url(old))
+    upgrade(engine, "0001")  # a database as the first version left it
+    copy = tmp_path / "copy.db"
+    sqlite_snapshot.take(SimpleNamespace(engine=engine), copy)
+    engine.dispose()
+    revision, counts = sqlite_snapshot.describe(copy)
+    assert revision == "0001"
+    write_archive(
+        tmp_path / "old.zip",
+        {"practice.db": copy.read_bytes()},
+        source_kind="sqlite",
+        contents="database",
+        schema_revision=revision,
+        counts=counts,
+    )
+    target = Practice(tmp_path / "restored")
+    assert restore(target, tmp_path / "old.zip").integrity == "ok"
+    with target.open(create=False) as store, store.reading() as conn:
+        assert current_revision(conn) == head_revision() != "0001"
