@@ -79,6 +79,8 @@ def restore(practice: Practice, path: Path) -> Restored:
         manifest = archive.manifest
         _check_revision(archive, manifest.schema_revision)
         if manifest.contents == "database":
+            if DB_MEMBER not in manifest.members:
+                raise archive.error(f"is not a workbook backup (it has no {DB_MEMBER})")
             db = write_private(Path(tmp) / DB_MEMBER, archive.read(DB_MEMBER))
             _check_snapshot(archive, db)
             contents = None

@@ -28,10 +28,12 @@ def take(store: Store, target: Path) -> None:
     source = store.engine.raw_connection()  # tuned: busy timeout, WAL
     try:  # VACUUM INTO reads in one transaction: the database as it stood at one moment
         source.driver_connection.execute("VACUUM INTO ?", (str(target),))
+        with closing(sqlite3.connect(target)) as copy:
+            copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    except sqlite3.Error as exc:
+        raise BackupError(f"the database could not be copied: {exc}") from None
     finally:
         source.close()
-    with closing(sqlite3.connect(target)) as copy:
-        copy.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
 
 
 def describe(path: Path) -> tuple[str | None, dict[str, int]]:
