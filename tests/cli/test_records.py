@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import stat
+import zipfile
+
 import pytest
 
 from tests.cli.test_commands import _args, run
@@ -48,3 +52,20 @@ def test_backup_of_a_missing_practice_is_refused(tmp_path):
     result = run("--practice", tmp_path / "none", "backup", "create", "-o", tmp_path / "b.zip")
     assert result.exit_code == 1 and "no practice at" in result.stderr
     assert not (tmp_path / "b.zip").exists() and not (tmp_path / "none").exists()
+
+
+def test_a_backup_file_is_replaced_whole_and_private(sqlite_practice, tmp_path):
+    with sqlite_practice.open() as store:
+        store.save(minimal_case("devon", "Devon"))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    out = folder / "daily.zip"
+    assert run(*_args(sqlite_practice), "backup", "create", "-o", out).exit_code == 0
+    with sqlite_practice.open() as store:
+        store.save(minimal_case("ana", "Ana"))
+    again = run(*_args(sqlite_practice), "backup", "create", "-o", out)
+    assert again.exit_code == 0 and "backed up 2 client(s)" in again.stdout
+    assert [p.name for p in folder.iterdir()] == ["daily.zip"]  # no temporary file left
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    with zipfile.ZipFile(out) as archive:
+        assert json.loads(archive.read("manifest.json"))["counts"]["clients"] == 2
