@@ -248,3 +248,19 @@ def test_an_erased_client_leaves_no_rows_on_postgresql(tmp_path, pg_server, lana
                 assert found == 0, table
             assert conn.execute(text("SELECT count(*) FROM clients")).scalar() == 1
         assert [e.change for e in store.history("secret")] == ["erase"]
+
+
+def test_revert_into_the_middle_of_a_change_is_refused_when_not_whole(lana_store, lana):
+    new = lana.model_copy(deep=True)
+    used = new.plan.actions[0].ideas[0]
+    new.ideas = [i for i in new.ideas if i.id != used]
+    for owner in (*new.plan.actions, *new.interviews):
+        owner.ideas = [i for i in owner.ideas if i != used]
+    lana_store.save(validate_case(new.model_dump()), replace=True)
+    [gone] = lana_store.history("lana", f"ideas/{used}")[:1]
+    assert gone.change == "replace" and gone.after is None
+    before = lana_store.history("lana")
+    with pytest.raises(WorkbookError, match=rf"--to: entry {gone.number} is in the middle"):
+        lana_store.revert("lana", gone.number)
+    assert lana_store.history("lana") == before
+    assert lana_store.revert("lana", before[0].number) == 0  # the change's last entry: whole

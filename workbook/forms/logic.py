@@ -373,7 +373,7 @@ def create_client(store: Store, values: dict[str, Any]) -> Outcome:
         case = validate_case(
             {"format": 1, "client": {k: v for k, v in client.items() if v is not None}}
         )
-        store.save(case)
+        store.save(case, change="add")
     except InvalidRecord as exc:
         message, _ = messages.refusal(exc, case=None)
         return Outcome(False, message, field_of(exc.path))

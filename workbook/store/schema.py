@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -237,11 +238,12 @@ history = Table(
     Column("number", Integer, primary_key=True, autoincrement=True),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("who", Text, nullable=False),
-    Column("client", SLUG, nullable=False, index=True),
+    Column("client", SLUG, nullable=False),
     Column("record", Text, nullable=False),
     Column("change", ENUM, nullable=False),
     Column("before", JSON(none_as_null=True)),
     Column("after", JSON(none_as_null=True)),
+    Index("ix_history_client", "client", "number"),  # a client's entries, in order
     sqlite_autoincrement=True,  # a number is never used twice, even after an erasure
 )
 

@@ -156,7 +156,14 @@ class Store:
         as a new change (``revert`` entries); returns how many records changed."""
         with self.transaction() as conn:
             pk = _existing(conn, client_id, lock=True)
-            target = hist.state_after(conn, client_id, number)
+            try:
+                target = hist.state_after(conn, client_id, number)
+            except InvalidRecord as exc:
+                raise WorkbookError(
+                    f"--to: entry {number} is in the middle of a change, and the records as "
+                    f"they stood there do not make a whole case ({exc}); choose the change's "
+                    "last entry"
+                ) from None
             before = cases.read_case(conn, pk)
             cases.write_case(conn, target, pk)
             return hist.record(conn, client_id, before, target, "revert")

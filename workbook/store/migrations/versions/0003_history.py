@@ -59,7 +59,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("number", name="pk_history"),
         sqlite_autoincrement=True,
     )
-    op.create_index("ix_history_client", "history", ["client"])
+    op.create_index("ix_history_client", "history", ["client", "number"])
     op.create_table("history_erasure", sa.Column("erasing", sa.Integer(), nullable=False))
     op.execute("INSERT INTO history_erasure (erasing) VALUES (0)")
     for statement in POSTGRESQL if op.get_bind().dialect.name == "postgresql" else SQLITE:
