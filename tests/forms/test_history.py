@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from workbook.wording import day
 
 
@@ -23,7 +21,8 @@ def test_a_loaded_record_shows_its_history(wb, monkeypatch):
     assert shown.count("<li>") == 2
     newest = shown.split("<li>")[1]
     assert newest.startswith("Changed (title) on ")
-    assert f"on {day(datetime.now(UTC))} at " in newest
+    at = wb.store.history("lana", "stories/s1")[0].at
+    assert f"on {day(at)} at {at:%H:%M} UTC by " in newest
     assert "by Pat &lt;b&gt;Lee&lt;/b&gt;" in newest and "<b>Lee" not in shown
     other = wb.form("ideas")
     other.edit("i1")

@@ -264,3 +264,14 @@ def test_revert_into_the_middle_of_a_change_is_refused_when_not_whole(lana_store
         lana_store.revert("lana", gone.number)
     assert lana_store.history("lana") == before
     assert lana_store.revert("lana", before[0].number) == 0  # the change's last entry: whole
+
+
+def test_who_is_the_login_name_unless_workbook_user_is_set(monkeypatch, store):
+    import getpass
+
+    monkeypatch.delenv("WORKBOOK_USER")
+    assert history.who() == getpass.getuser()
+    store.save(minimal_case())
+    assert {e.who for e in store.history("new")} == {getpass.getuser()}
+    monkeypatch.setenv("WORKBOOK_USER", "  ")
+    assert history.who() == getpass.getuser()

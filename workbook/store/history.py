@@ -248,7 +248,8 @@ def entries(conn: Connection, client: str, record: str | None = None) -> list[En
 
 def _entry(row: Any) -> Entry:
     m = row._mapping
-    at = m["at"] if m["at"].tzinfo else m["at"].replace(tzinfo=UTC)  # SQLite keeps no zone
+    # SQLite keeps no zone (the time was written in UTC); PostgreSQL's is the session's
+    at = m["at"].astimezone(UTC) if m["at"].tzinfo else m["at"].replace(tzinfo=UTC)
     return Entry(
         m["number"], at, m["who"], m["client"], m["record"], m["change"], m["before"], m["after"]
     )
