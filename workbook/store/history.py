@@ -89,24 +89,20 @@ def who() -> str:
 # -- a case as records -------------------------------------------------------------------------
 
 
-def _lists(case: Case) -> dict[str, list[dict[str, Any]]]:
+def _records(case: Case | None) -> dict[str, Any]:
+    """The case as the history sees it: its sections, and its lists of records (as JSON)."""
+    if case is None:
+        return {**dict.fromkeys(SECTIONS), **{k: [] for k in (*PLACED, *KEYED)}}
     data = case.model_dump(mode="json")
     plan = data.get("plan") or {}
-    return {
-        kind: plan.get("actions", []) if kind == "actions" else data[kind]
-        for kind in (*PLACED, *KEYED)
-    }
-
-
-def _sections(case: Case) -> dict[str, Any]:
-    data = case.model_dump(mode="json")
-    plan = data.get("plan")
     return {
         "client": data["client"],
         "permission": data.get("permission"),
         "plan": {"goal": plan["goal"], "target": plan["target"]}
         if plan and (plan["goal"] is not None or plan["target"] is not None)
         else None,
+        **{kind: data[kind] for kind in PLACED},
+        **{kind: plan.get("actions", []) if kind == "actions" else data[kind] for kind in KEYED},
     }
 
 
@@ -120,17 +116,14 @@ def diff(before: Case | None, after: Case | None, change: str | None = None) -> 
         kind = change or kind or ("add" if old is None else "delete" if new is None else "edit")
         out.append((record, kind, old, new))
 
-    empty = dict.fromkeys(SECTIONS)
-    old_s, new_s = _sections(before) if before else empty, _sections(after) if after else empty
+    old, new = _records(before), _records(after)
     for name in SECTIONS:
-        if old_s[name] != new_s[name]:
-            emit(name, old_s[name], new_s[name])
-    nothing = {k: [] for k in (*PLACED, *KEYED)}
-    old_l, new_l = _lists(before) if before else nothing, _lists(after) if after else nothing
+        if old[name] != new[name]:
+            emit(name, old[name], new[name])
     for kind in KEYED:
-        _keyed(kind, old_l[kind], new_l[kind], emit)
+        _keyed(kind, old[kind], new[kind], emit)
     for kind in PLACED:
-        _placed(kind, old_l[kind], new_l[kind], emit)
+        _placed(kind, old[kind], new[kind], emit)
     return out
 
 
