@@ -27,7 +27,7 @@ IMMEDIATE = "workbook_immediate"  # execution option: begin a SQLite write trans
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 # The newest migration. Opening a store compares the database with it and loads Alembic only
 # when an upgrade is due; tests/store/test_migrations.py keeps it equal to the scripts' head.
-HEAD = "0002"
+HEAD = "0003"
 _SHIPPED = MIGRATIONS
 
 
@@ -70,6 +70,7 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased text does not linger in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")
