@@ -7,11 +7,11 @@ import hashlib
 import json
 import stat
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, Table, Text, insert, select
+from sqlalchemy import select
 
 from tests.conftest import minimal_case, snapshot
 from workbook.backup import BackupError, create, restore
@@ -21,19 +21,6 @@ from workbook.backup.portable import history_table
 from workbook.practice import Practice
 from workbook.store import head_revision, sqlite_url, upgrade
 from workbook.store.engine import current_revision, make_engine
-
-_OWN_HISTORY = MetaData()
-Table(  # a stand-in until the store has its own history table (migration 0003)
-    "history",
-    _OWN_HISTORY,
-    Column("number", Integer, primary_key=True, autoincrement=True),
-    Column("at", DateTime(timezone=True), nullable=False),
-    Column("who", Text, nullable=False),
-    Column("client", Text, nullable=False),
-    Column("change", Text, nullable=False),
-    Column("before", JSON),
-    Column("after", JSON),
-)
 
 
 def _history_rows(store) -> list[dict]:
@@ -45,44 +32,17 @@ def _history_rows(store) -> list[dict]:
         return [dict(r._mapping) for r in conn.execute(select(table).order_by(*order))]
 
 
-def _give_history(store) -> bool:
-    """History rows in the store: its own (recorded by saves) or, without one, a stand-in's
-    (then True)."""
-    store.add("lana", "stories", {"id": "s9", "title": "Choir", "text": "Ran the newsletter."})
+def _give_history(store) -> None:
+    """History rows in the store, recorded by saves (HTML kept as typed)."""
+    story = {"id": "s9", "title": "Choir", "text": "Ran the <b>newsletter</b>."}
+    store.add("lana", "stories", story)
     store.update("lana", "stories", "s9", {"id": "s9", "title": "Choir", "text": "Edited."})
-    with store.transaction() as conn:
-        if history_table(conn) is not None:
-            return False
-        _OWN_HISTORY.create_all(conn)
-        conn.execute(
-            insert(_OWN_HISTORY.tables["history"]),
-            [
-                {
-                    "at": datetime(2026, 11, 20, 9, 30, tzinfo=UTC),
-                    "who": "sam",
-                    "client": "lana",
-                    "change": "edit",
-                    "before": {"text": "Ran the <b>newsletter</b>.", "skills": ["Writing"]},
-                    "after": {"text": "Edited.", "n": 3},
-                },
-                {
-                    "at": datetime(2026, 11, 21, 17, 0, tzinfo=UTC),
-                    "who": "émilie",
-                    "client": "gone",
-                    "change": "erased",
-                    "before": None,
-                    "after": None,
-                },
-            ],
-        )
-    return True
 
 
-def _ready_target(target, with_history: bool):
-    """An empty practice; with the stand-in history table where the store lacks its own."""
-    with target.open() as store, store.transaction() as conn:
-        if with_history and history_table(conn) is None:
-            _OWN_HISTORY.create_all(conn)
+def _ready_target(target):
+    """An empty practice, made as ``init`` makes it."""
+    with target.open():
+        pass
     return target
 
 
@@ -103,7 +63,8 @@ def test_manifest_and_round_trip(lana_store, practice, tmp_path, lana, new_targe
     if practice.embedded:
         assert names == {"manifest.json", "practice.db"}
     else:
-        assert names == {"manifest.json", "cases/devon.yaml", "cases/lana.yaml"}
+        cases = {"cases/devon.yaml", "cases/lana.yaml"}
+        assert names == {"manifest.json", "history.json", *cases}
 
     target = new_target()
     restored = restore(target, out)
@@ -115,7 +76,7 @@ def test_manifest_and_round_trip(lana_store, practice, tmp_path, lana, new_targe
 
 @pytest.mark.parametrize("into", ["same", "other"])
 def test_history_comes_back_verbatim(lana_store, practice, tmp_path, new_target, into):
-    stand_in = _give_history(lana_store)
+    _give_history(lana_store)
     before, cases_before = _history_rows(lana_store), lana_store.load("lana")
     assert before
     create(practice, tmp_path / "backup.zip")
@@ -125,7 +86,7 @@ def test_history_comes_back_verbatim(lana_store, practice, tmp_path, new_target,
         kind = "postgresql" if kind == "sqlite" else "sqlite"
     target = new_target(kind)
     if not (practice.embedded and target.embedded):  # the file brings its own tables
-        _ready_target(target, with_history=True)
+        _ready_target(target)
     restore(target, tmp_path / "backup.zip")
     with target.open(create=False) as store:
         after = _history_rows(store)
@@ -134,12 +95,6 @@ def test_history_comes_back_verbatim(lana_store, practice, tmp_path, new_target,
         assert after == before  # verbatim: restoring recorded nothing of its own
         assert store.load("lana") == cases_before
         store.add("lana", "attempts", {"text": "A save after the restore"})  # numbering goes on
-        if stand_in:
-            with store.transaction() as conn:
-                conn.execute(
-                    insert(_OWN_HISTORY.tables["history"]),
-                    {"at": datetime.now(UTC), "who": "x", "client": "lana", "change": "edit"},
-                )
         assert len(_history_rows(store)) == len(before) + 1
 
 

@@ -148,9 +148,10 @@ class Archive:
         return data
 
     def check_counts(self, counts: dict[str, int]) -> None:
-        """Refuse unless ``counts`` (rows per table, as restored) match the manifest's."""
+        """Refuse unless ``counts`` (rows per table, as restored) match the manifest's; a table
+        one side lacks (a backup made before the history existed) holds no rows."""
         for table in sorted(set(counts) | set(self.manifest.counts)):
-            want, got = self.manifest.counts.get(table), counts.get(table)
+            want, got = self.manifest.counts.get(table, 0), counts.get(table, 0)
             if want != got:
                 raise self.error(
                     f"counts: the table {table!r} should hold {want} row(s) but the backup "
