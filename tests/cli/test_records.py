@@ -16,7 +16,7 @@ def test_backup_create_then_restore(lana_store, practice, tmp_path):
     out = tmp_path / "practice.zip"
     created = run(*_args(practice), "backup", "create", "-o", out)
     assert created.exit_code == 0, created.output
-    assert "backed up 1 client(s), "  in created.stdout and str(out) in created.stdout
+    assert "backed up 1 client(s), " in created.stdout and str(out) in created.stdout
 
     new = tmp_path / "new"
     restored = run("--practice", new, "backup", "restore", out)
