@@ -69,21 +69,21 @@ class PostgresServer:
             "-E",
             "UTF8",
         )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-            "-c full_page_writes=off -c synchronous_commit=off"
-        )
-        self._run(
-            "pg_ctl",
-            "-D",
-            str(self.data),
-            "-l",
-            str(self.root / "log"),
-            "-w",
-            "-o",
-            options,
-            "start",
-        )
+        for attempt in range(3):  # another process may take the free port before the server
+            options = (
+                f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+                "-c full_page_writes=off -c synchronous_commit=off"
+            )
+            try:
+                self._run(
+                    "pg_ctl", "-D", str(self.data), "-l", str(self.root / "log"), "-w",
+                    "-o", options, "start",
+                )  # fmt: skip
+                return self
+            except PostgresUnavailable as exc:
+                if attempt == 2 or "Address already in use" not in str(exc):
+                    raise
+                self.port = _free_port()
         return self
 
     def stop(self) -> None:

@@ -42,8 +42,7 @@ def source_notebooks() -> list[Path]:
 
 
 def notebooks_dir(practice: Practice, client: str | None = None) -> Path:
-    base = practice.path.resolve() / "notebooks"
-    return base / client if client else base
+    return practice.notebooks(client)
 
 
 def parameters(practice: Practice, client: str | None = None) -> dict[str, str | None]:

@@ -42,6 +42,12 @@ class Practice:
     def workbooks(self, client_id: str) -> Path:
         return self.path / "workbooks" / client_id
 
+    def notebooks(self, client_id: str | None = None) -> Path:
+        """``<practice>/notebooks``, or a client's own notebooks folder in it: the one place
+        that says where guided notebooks (and a client's app pages) live."""
+        base = self.path.resolve() / "notebooks"
+        return base / client_id if client_id else base
+
     def open(self, *, create: bool = True) -> Store:
         """Open the practice's store, creating it unless ``create`` is false.
 
@@ -58,6 +64,8 @@ class Practice:
         return Store(self.url)
 
     def remove_client_files(self, client_id: str) -> None:
-        """A deleted client's generated workbooks and their own notebooks (and client app)."""
+        """An erased client's generated workbooks and their own notebooks (and client app)."""
+        if not client_id or client_id in (".", "..") or "/" in client_id:
+            raise StoreError(f"client id {client_id!r} cannot name a folder of the practice")
         remove_tree(self.workbooks(client_id))
-        remove_tree(self.path / "notebooks" / client_id)
+        remove_tree(self.notebooks(client_id))

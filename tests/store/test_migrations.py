@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "9001"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -70,7 +70,7 @@ def test_older_practice_upgrades_itself_on_open(practice, lana, tmp_path, monkey
 
 
 def test_practice_from_before_checkin_by_upgrades_and_keeps_its_checkins(sqlite_practice):
-    """A database at 0001 (no ``checkins.by``) opens, upgrades to 0002 and reads unchanged."""
+    """A database at 0001 (no ``checkins.by``) opens, upgrades to HEAD and reads unchanged."""
     from sqlalchemy import text
 
     from workbook.model import Checkin
@@ -97,8 +97,41 @@ def test_practice_from_before_checkin_by_upgrades_and_keeps_its_checkins(sqlite_
 
     with sqlite_practice.open(create=False) as store:
         with store.engine.connect() as conn:
-            assert MigrationContext.configure(conn).get_current_revision() == "0002"
+            assert MigrationContext.configure(conn).get_current_revision() == engine.HEAD
         case = store.load("old")
         assert case.checkins[0].by is None and case.checkins[0].notes == "before the field"
         store.add("old", "checkins", Checkin(date=case.checkins[0].date, by="client"))
         assert [k.by for k in store.load("old").checkins] == [None, "client"]
+
+
+def test_practice_from_before_the_history_gains_it_on_upgrade(sqlite_practice, lana):
+    """A database at 0002 (no history) with a client opens at HEAD; the client's first change
+    records the records as they stood ("existing"), then the change, and reverts exactly."""
+    from workbook.store import cases
+
+    sqlite_practice.path.mkdir(parents=True)
+    old = engine.make_engine(sqlite_practice.url)
+    engine.upgrade(old, "0002")
+    with old.begin() as conn:
+        assert not inspect(conn).has_table("history")
+        cases.write_case(conn, lana, None)  # what version 0002 wrote: the case's rows only
+    old.dispose()
+
+    with sqlite_practice.open(create=False) as store:
+        with store.engine.connect() as conn:
+            assert MigrationContext.configure(conn).get_current_revision() == engine.HEAD
+            assert inspect(conn).has_table("history")
+        assert store.history("lana") == []
+        assert store.load("lana") == lana
+        story = lana.stories[0].model_dump() | {"title": "Renamed after the upgrade"}
+        store.update("lana", "stories", story["id"], story)
+        entries = store.history("lana")
+        latest = entries[0]
+        assert (latest.record, latest.change) == (f"stories/{story['id']}", "edit")
+        assert latest.before["title"] == lana.stories[0].title
+        assert latest.after["title"] == "Renamed after the upgrade"
+        existing = [e for e in entries if e.change == "existing"]
+        assert {e.record for e in existing} >= {"client", f"stories/{story['id']}"}
+        assert all(e.before is None for e in existing)
+        store.revert("lana", existing[0].number)  # the newest "existing" entry: as upgraded
+        assert store.load("lana") == lana

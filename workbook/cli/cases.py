@@ -70,7 +70,7 @@ def demo(opts: _Options) -> None:
         click.echo(f"  (no PDF: printing one needs Chromium, not found at {export.CHROMIUM})")
     client = case.client.id
     click.echo(
-        f"\nHer guided notebooks: {practice.path / 'notebooks' / client}\n"
+        f"\nHer guided notebooks: {practice.notebooks(client)}\n"
         f"Start here with: workbook --practice {practice.path} lab\n"
         f"or as an app:    workbook --practice {practice.path} app\n"
         f"Her notebooks:   workbook --practice {practice.path} lab {client}\n"
@@ -176,10 +176,12 @@ def show(opts: _Options, client: str, as_of) -> None:  # noqa: ANN001
 
 @cli.command()
 @click.argument("client")
-@click.option("--yes", is_flag=True, help="Confirm: delete every record and generated file.")
+@click.option("--yes", is_flag=True, help="Confirm: erase every record, file and history entry.")
 @pass_options
 def delete(opts: _Options, client: str, yes: bool) -> None:
-    """Delete a client: every record, and their generated workbooks.
+    """Erase a client: their records, their history, their generated workbooks and their
+    notebooks folder. What remains is a tombstone in the history: the client's id, when and
+    who, and no content (`workbook history CLIENT` shows it).
 
     \b
     Example:
@@ -191,4 +193,7 @@ def delete(opts: _Options, client: str, yes: bool) -> None:
     with practice.open(create=False) as store:
         store.delete(client)
     practice.remove_client_files(client)
-    click.echo(f"deleted {client} and their generated files")
+    click.echo(
+        f"erased {client}: their records, history, generated files and notebooks "
+        "(a tombstone with no content remains in the history)"
+    )

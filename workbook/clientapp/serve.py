@@ -27,7 +27,7 @@ HOME = "00_home.ipynb"  # the landing page, linking to every other page
 
 
 def pages_dir(practice: Practice, client: str) -> Path:
-    return practice.path.resolve() / "notebooks" / client / FOLDER
+    return practice.notebooks(client) / FOLDER
 
 
 def sources() -> list[Path]:

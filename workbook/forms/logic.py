@@ -373,7 +373,7 @@ def create_client(store: Store, values: dict[str, Any]) -> Outcome:
         case = validate_case(
             {"format": 1, "client": {k: v for k, v in client.items() if v is not None}}
         )
-        store.save(case)
+        store.save(case, change="add")
     except InvalidRecord as exc:
         message, _ = messages.refusal(exc, case=None)
         return Outcome(False, message, field_of(exc.path))
@@ -403,3 +403,46 @@ def save_plan(store: Store, client: str, values: dict[str, Any]) -> Outcome:
             case.plan = parse(Plan, _merged(existing, values), "plan")
 
     return _section_outcome(store, client, "plan", edit, "the plan's goal")
+
+
+# ------------------------------------------------------------------------ a record's history
+
+CHANGE_WORDS = {
+    "add": "Added",
+    "edit": "Changed",
+    "delete": "Deleted",
+    "import": "Imported from a case file",
+    "replace": "Replaced by an import",
+    "revert": "Reverted to an earlier version",
+    "existing": "Already recorded when the history began",
+    "erase": "Erased",
+}
+SECTION_RECORDS = {"intake": "client", "permission": "permission", "plan": "plan"}
+
+
+def history_key(kind: str, key: str | int) -> str:
+    """How the history names a record: ``stories/s1``; records without an id by their place,
+    counted from 1 (``checkins/2``); a section by its name (the intake is ``client``)."""
+    if kind in SECTION_RECORDS:
+        return SECTION_RECORDS[kind]
+    return f"{kind}/{key}" if isinstance(key, str) else f"{kind}/{key + 1}"
+
+
+def record_history(store: Store, client: str, record: str) -> list[str]:
+    """A record's history in words, newest first: what happened, when, who, which fields.
+
+    Records without an id are followed by their place in the list, so the history of
+    ``checkins/2`` is that of whichever check-in stood second at each change.
+    """
+    from ..wording import day
+
+    lines = []
+    for e in store.history(client, record):
+        what = CHANGE_WORDS.get(e.change, e.change.capitalize())
+        when = f"{day(e.at)} at {e.at:%H:%M} UTC"
+        fields = ""
+        if isinstance(e.before, dict) and isinstance(e.after, dict):
+            names = sorted(k for k in e.before | e.after if e.before.get(k) != e.after.get(k))
+            fields = f" ({', '.join(n.replace('_', ' ') for n in names)})" if names else ""
+        lines.append(f"{what}{fields} on {when} by {e.who} (entry {e.number})")
+    return lines

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..errors import ClientNotFound
+from ..errors import ClientNotFound, WorkbookError
 from . import logic, messages
 from .fields import Field
 
@@ -47,6 +47,26 @@ def table_html(rows: list[dict[str, Any]]) -> str:
     return (
         f'<table class="wb-records" border="0"><thead>{head}</thead><tbody>{body}</tbody></table>'
     )
+
+
+def history_html(lines: list[str]) -> str:
+    """A record's history (from :func:`logic.record_history`), folded away until opened."""
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return (
+        '<details class="wb-history"><summary>History of this record</summary>'
+        f'<ol class="wb-history-entries">{items}</ol></details>'
+    )
+
+
+def _history(wb: Workbook, kind: str, key: str | int) -> str:
+    if not wb.client:
+        return ""
+    try:
+        return history_html(logic.record_history(wb.store, wb.client, logic.history_key(kind, key)))
+    except WorkbookError:  # the client went elsewhere meanwhile: the form says so already
+        return ""
 
 
 def reload(wb: Workbook) -> None:
@@ -137,11 +157,13 @@ class RecordForm(_Form):
         self.delete_button.on_click(lambda _: self.delete())
         self.status = w.HTML()
         self.table = w.HTML()
+        self.history = w.HTML()  # the loaded record's history, folded
         for widget, name in (
             (self.save_button, "save"),
             (self.new_button, "new"),
             (self.delete_button, "delete"),
             (self.status, "status"),
+            (self.history, "history"),
             (self.table, "table"),
             (self.chooser, "chooser"),
             (self.note, "note"),
@@ -155,6 +177,7 @@ class RecordForm(_Form):
                 *(f.box for f in fields),
                 w.HBox([self.save_button, self.new_button, self.delete_button]),
                 self.status,
+                self.history,
                 w.HTML("<b>Recorded so far</b>"),
                 self.table,
             ]
@@ -176,6 +199,7 @@ class RecordForm(_Form):
 
     def new(self, keep_status: bool = False) -> None:
         self.editing, self.loaded, self.armed_delete = None, None, False
+        self.history.value = ""
         self.chooser.value = NEW
         for f in self.fields.values():
             f.clear()
@@ -207,6 +231,7 @@ class RecordForm(_Form):
         self.armed_delete = False
         self.chooser.value = key
         self.status.value = ""
+        self.history.value = _history(self.wb, self.kind, key)
         self._buttons()
 
     def _still_there(self) -> bool:
@@ -255,6 +280,8 @@ class RecordForm(_Form):
         for f in self.fields.values():
             f.refresh()
         self.note.value = self.note_fn() if self.note_fn else ""
+        if self.editing is not None:  # the loaded record may have changed elsewhere
+            self.history.value = _history(self.wb, self.kind, self.editing)
         self.table.value = (
             table_html(logic.records_table(case, self.kind))
             if case
@@ -298,12 +325,15 @@ class SectionForm(_Form):
         self.save_button.add_class(f"wb-{name}-save")
         self.status = w.HTML()
         self.status.add_class(f"wb-{name}-status")
+        self.history = w.HTML()
+        self.history.add_class(f"wb-{name}-history")
         self.widget = w.VBox(
             [
                 w.HTML(f"<h4>{html.escape(title)}</h4>{intro}"),
                 *(f.box for f in fields),
                 self.save_button,
                 self.status,
+                self.history,
             ]
         )
         self.widget.add_class(f"wb-form-{name}")
@@ -323,3 +353,4 @@ class SectionForm(_Form):
             if not same_client or f.get() == self._shown[1].get(name):
                 f.set(current.get(name))
         self._shown = (self.wb.client, self.values())
+        self.history.value = _history(self.wb, self.name, self.name) if self.wb.case else ""

@@ -99,10 +99,8 @@ class Workbook:
     def navigation(self, step: str) -> NavBar:
         """The bar at the top of a step's notebook: start-here, the previous and next steps,
         and the client's progress through the method (redrawn after every save)."""
-        # where `prepare` puts the client's notebooks (workbook.notebooks is not imported here:
-        # it brings nbformat and jsonschema into every kernel)
-        base = self.practice.path.resolve() / "notebooks"
-        folder = base / self.client if self.client else Path.cwd()
+        # where `prepare` puts the client's notebooks
+        folder = self.practice.notebooks(self.client) if self.client else Path.cwd()
         bar = NavBar(step, folder, lambda: self.case)
         self.views.append(bar)
         return bar

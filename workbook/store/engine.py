@@ -3,6 +3,9 @@
 SQLite connections run in WAL mode with a busy timeout and foreign keys on, and write
 transactions begin IMMEDIATE, so two notebooks and the command line can write to one practice
 at once: a second writer waits for the first instead of failing or overwriting its change.
+They also run with ``synchronous = FULL``: every commit is synced to the disk before a form says
+"Saved", so a power cut cannot take back an acknowledged save (NORMAL, SQLite's usual choice in
+WAL mode, may lose the last commits; bench/save.py measures what FULL costs).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ IMMEDIATE = "workbook_immediate"  # execution option: begin a SQLite write trans
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
 # The newest migration. Opening a store compares the database with it and loads Alembic only
 # when an upgrade is due; tests/store/test_migrations.py keeps it equal to the scripts' head.
-HEAD = "0002"
+HEAD = "0003"
 _SHIPPED = MIGRATIONS
 
 
@@ -66,7 +69,8 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased text does not linger in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -17,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -225,6 +226,31 @@ reflections = Table(
     Column("date", Date, nullable=False),
     Column("model", ENUM, nullable=False),
     Column("entries", JSON, nullable=False),
+)
+
+# migration 0003: every change to a client's records, appended (workbook/store/history.py).
+# ``client`` is the client's id as text, not a foreign key: a tombstone outlives the client.
+# The database refuses UPDATE and DELETE on it (triggers made by the migration) unless the
+# one-row ``history_erasure`` flag is set, which only erasure does, inside its transaction.
+history = Table(
+    "history",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("who", Text, nullable=False),
+    Column("client", SLUG, nullable=False),
+    Column("record", Text, nullable=False),
+    Column("change", ENUM, nullable=False),
+    Column("before", JSON(none_as_null=True)),
+    Column("after", JSON(none_as_null=True)),
+    Index("ix_history_client", "client", "number"),  # a client's entries, in order
+    sqlite_autoincrement=True,  # a number is never used twice, even after an erasure
+)
+
+history_erasure = Table(
+    "history_erasure",
+    metadata,
+    Column("erasing", Integer, nullable=False),
 )
 
 # Child tables in an order that is safe to insert (referenced before referencing); delete in

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from ..errors import ClientExists, ClientNotFound, InvalidRecord, StoreError, WorkbookError
 from ..model import COLLECTIONS, Case, Plan, Record, parse, validate_case
 from . import cases
+from . import history as hist
 from . import schema as s
 from .engine import IMMEDIATE, make_engine, redact_url, upgrade
 
@@ -99,13 +100,22 @@ class Store:
         with self.reading() as conn:
             return cases.read_case(conn, _existing(conn, client_id))
 
-    def save(self, case: Case, *, replace: bool = False) -> None:
-        self.save_all([case], replace=replace)
+    def save(self, case: Case, *, replace: bool = False, change: str | None = None) -> None:
+        self.save_all([case], replace=replace, change=change)
 
     def save_all(
-        self, new: Iterable[Case], *, replace: bool = False, sources: list[str] | None = None
+        self,
+        new: Iterable[Case],
+        *,
+        replace: bool = False,
+        sources: list[str] | None = None,
+        change: str | None = None,
     ) -> None:
-        """Write whole cases in one transaction: all of them, or (on any error) none."""
+        """Write whole cases in one transaction: all of them, or (on any error) none.
+
+        The history gets an entry per record: ``import`` for a new client, ``replace`` for one
+        overwritten (only the records that differ), unless ``change`` names it otherwise.
+        """
         new = list(new)
         sources = sources or [None] * len(new)
         seen: dict[str, str | None] = {}
@@ -118,24 +128,58 @@ class Store:
                 pk = cases.client_pk(conn, case.client.id, lock=True)
                 if pk is not None and not replace:
                     raise ClientExists(case.client.id, source)
-                cases.write_case(conn, validate_case(case.model_dump()), pk)
+                before = cases.read_case(conn, pk) if pk is not None else None
+                checked = validate_case(case.model_dump())
+                cases.write_case(conn, checked, pk)
+                kind = change or ("replace" if before is not None else "import")
+                hist.record(conn, checked.client.id, before, checked, kind)
 
     def delete(self, client_id: str) -> None:
+        """Erase a client: their records and their history, leaving a tombstone in the history
+        (their id, when and who; no content)."""
         with self.transaction() as conn:
             pk = _existing(conn, client_id, lock=True)
             cases.clear_children(conn, pk)
             conn.execute(s.clients.delete().where(s.clients.c.pk == pk))
+            hist.erase(conn, client_id)
+
+    def history(self, client_id: str, record: str | None = None) -> list[hist.Entry]:
+        """The client's history, newest first (``record``: one record's entries only)."""
+        with self.reading() as conn:
+            found = hist.entries(conn, client_id, record)
+            if not found and cases.client_pk(conn, client_id) is None:
+                raise ClientNotFound(client_id)
+            return found
+
+    def revert(self, client_id: str, number: int) -> int:
+        """Bring the client's records back to how they stood after history entry ``number``,
+        as a new change (``revert`` entries); returns how many records changed."""
+        with self.transaction() as conn:
+            pk = _existing(conn, client_id, lock=True)
+            try:
+                target = hist.state_after(conn, client_id, number)
+            except InvalidRecord as exc:
+                raise WorkbookError(
+                    f"--to: entry {number} is in the middle of a change, and the records as "
+                    f"they stood there do not make a whole case ({exc}); choose the change's "
+                    "last entry"
+                ) from None
+            before = cases.read_case(conn, pk)
+            cases.write_case(conn, target, pk)
+            return hist.record(conn, client_id, before, target, "revert")
 
     @contextmanager
     def edit(self, client_id: str) -> Iterator[Case]:
         """Change a client's case in place; on leaving the block it is validated and saved.
 
         The case is read and written in one transaction that holds the write lock, so an edit
-        made meanwhile from another notebook is never overwritten.
+        made meanwhile from another notebook is never overwritten. The history gets one entry
+        per record that changed (add, edit or delete).
         """
         with self.transaction() as conn:
             pk = _existing(conn, client_id, lock=True)
             case = cases.read_case(conn, pk)
+            before = case.model_copy(deep=True)
             yield case
             try:
                 checked = validate_case(case.model_dump())
@@ -144,6 +188,7 @@ class Store:
             if checked.client.id != client_id:
                 raise WorkbookError("client.id: an edit cannot rename the client")
             cases.write_case(conn, checked, pk)
+            hist.record(conn, client_id, before, checked)
 
     # -- single records -----------------------------------------------------------------------
 
