@@ -151,4 +151,5 @@ def read_case(conn: Connection, pk: int) -> Case:
         ],
         "reflections": [_strip(r) for r in _rows(conn, s.reflections, pk)],
     }
-    return Case.model_validate(data)
+    # as stored: text kept by an older version with looser limits stays readable
+    return Case.model_validate(data, context={"stored": True})
