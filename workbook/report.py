@@ -37,6 +37,7 @@ STYLE = """<style>
    short values (dates, statuses, ratings) keep their words whole */
 .wb-report p, .wb-report li, .wb-report dd, .wb-report table td { overflow-wrap: anywhere;
   white-space: pre-wrap; }
+.wb-report h1, .wb-report h4, .wb-report dt { overflow-wrap: anywhere; }
 .wb-report table td.wb-short { overflow-wrap: normal; }
 .wb-overdue { color: #b71c1c; font-weight: bold; }
 .wb-muted { color: #666; }
