@@ -63,7 +63,7 @@ AHEAD = {
 
 # Columns of short values of our own (dates, statuses, owners, ratings): never split a word.
 SHORT = {"id", "date", "_due", "_status", "status", "owner", "source", "_mark", "buy_in"}
-SHORT |= {"fit", "interest", "feasibility", "importance", "confidence"}
+SHORT |= {"fit", "interest", "feasibility", "importance", "confidence", "by"}
 
 
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:
