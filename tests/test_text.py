@@ -172,3 +172,23 @@ def test_a_raw_control_character_in_the_file_gets_the_same_words():
     with pytest.raises(CaseFileError) as caught:
         parse_case(text.encode("utf-8"), "ana.yaml")
     assert str(caught.value) == f"ana.yaml: line {line}: {CONTROL.format(7)}"
+
+
+def test_a_roster_name_obeys_the_same_rule(tmp_path):
+    from workbook.workshop import RosterError, read_roster
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "id,name,email\n"
+        "ana,Ana\x07 Ríos,ana@example.org\n"
+        f"bo,{'B' * 201},bo@example.org\n"
+        'cy,"Cy\nLine, ok 🎯",cy@example.org\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(RosterError) as caught:
+        read_roster(roster)
+    lines = str(caught.value).splitlines()
+    assert lines == [
+        f"{roster}, line 2: name {CONTROL.format(7)} (got 'Ana\\x07 Ríos')",
+        f"{roster}, line 3: name is too long: 201 characters, at most 200 (got '{'B' * 56}...)",
+    ]
