@@ -44,10 +44,16 @@ def _inside(url: str) -> bool:
 
 
 def _srcset(value: str) -> list[str]:
-    """``a.png 1x, b.png 2x`` -> the URLs (a data: URL may itself hold commas)."""
-    if value.strip()[:5].lower() == "data:":
-        return [value.strip()]
-    return [part.strip().split()[0] for part in value.split(",") if part.strip()]
+    """``a.png 1x, b.png 2x`` -> the URLs. As browsers read it: a URL runs to the next space
+    (so a data: URL keeps its commas), and its descriptors run to the next comma."""
+    urls, rest = [], value
+    while rest := rest.lstrip(" \t\n\r\f,"):
+        url = rest.split(maxsplit=1)[0]
+        rest = rest[len(url) :]
+        urls.append(url.rstrip(","))
+        if not url.endswith(","):  # descriptors follow, up to the next comma
+            rest = rest.partition(",")[2]
+    return urls
 
 
 def css_references(css: str) -> list[str]:
