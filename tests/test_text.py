@@ -192,3 +192,11 @@ def test_a_roster_name_obeys_the_same_rule(tmp_path):
         f"{roster}, line 2: name {CONTROL.format(7)} (got 'Ana\\x07 Ríos')",
         f"{roster}, line 3: name is too long: 201 characters, at most 200 (got '{'B' * 56}...)",
     ]
+
+
+def test_an_unknown_key_holding_a_terminal_escape_is_named_with_the_escape_shown():
+    text = dump_case(hostile_case()).replace("  started:", '  "\\e[2J": 1\n  started:', 1)
+    with pytest.raises(InvalidRecord) as caught:
+        parse_case(text.encode("utf-8"), "ana.yaml")
+    assert "\x1b" not in str(caught.value)
+    assert "client.'\\x1b[2J': is not a known key here" in str(caught.value)
