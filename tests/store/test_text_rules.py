@@ -182,3 +182,15 @@ def test_text_kept_by_an_older_version_stays_readable(lana_store):
     assert not outcome.ok
     assert outcome.message.startswith("Intake, Current situation: is too long: 25000 characters")
     assert snapshot(lana_store) == before
+
+
+@pytest.mark.parametrize("client_id", ["lana\x00", "la\x1bna", "Lana", "x" * 300])
+def test_an_id_no_client_can_have_is_not_found_alike(lana_store, client_id):
+    from workbook.errors import ClientNotFound
+
+    assert not lana_store.has(client_id)
+    with pytest.raises(ClientNotFound) as caught:
+        lana_store.load(client_id)
+    assert str(caught.value).startswith(f"no client {client_id!r} in this practice")
+    outcome = save_self_checkin(lana_store, client_id, {"importance": 5}, DAY)
+    assert not outcome.ok and "\x00" not in outcome.message and "\x1b" not in outcome.message
