@@ -59,3 +59,22 @@ def test_text_is_never_a_reference():
     )
     assert '&lt;a href="https://evil.example/a"&gt;' in page
     assert external_references(page) == []
+
+
+def _notebook(html_output: str):
+    import nbformat.v4 as v4
+
+    cell = v4.new_code_cell("report.cover()")
+    cell.outputs = [v4.new_output("display_data", data={"text/html": html_output})]
+    return v4.new_notebook(cells=[cell])
+
+
+def test_the_workbook_html_is_refused_with_a_real_reference_and_written_with_a_typed_one():
+    from workbook.generate import export
+
+    with pytest.raises(RuntimeError) as caught:
+        export.html(_notebook('<img src="https://cdn.example/x.png">'), "Action plan: Ana")
+    assert "https://cdn.example/x.png" in str(caught.value)
+    typed = f"<p>{html.escape(LONG_BODY)}</p>"
+    page = export.html(_notebook(typed), 'Action plan: <a href="https://evil.example/t">')
+    assert '&lt;a href="https://evil.example/a"&gt;' in page or "&lt;a href=&quot;" in page
