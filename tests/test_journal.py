@@ -48,3 +48,35 @@ def test_journal_filters_by_client_and_date(lana_store, practice, tmp_path):
     assert "8 September 2026" not in page and "17 November 2026" in page
     missing = CliRunner().invoke(cli, [*_args(practice), "journal", "--client", "nobody"])
     assert missing.exit_code == 1 and "no client 'nobody'" in missing.stderr
+
+
+def test_journal_shows_every_reflection_entry_as_text():
+    """Markup, links and stylesheet references typed into any stage stay words on the page."""
+    from html.parser import HTMLParser
+
+    from tests.hostile import EVIL, hostile_case
+    from workbook.journal import journal_html
+
+    case = hostile_case()
+    page = journal_html([case])
+    tags: list[str] = []
+    attrs: list[str] = []
+    text: list[str] = []
+
+    class Parse(HTMLParser):
+        def handle_starttag(self, tag, found):
+            tags.append(tag)
+            attrs.extend(v or "" for _, v in found)
+
+        def handle_data(self, data):
+            text.append(data)
+
+    Parse(convert_charrefs=True).feed(page)
+    own = {"html", "head", "meta", "title", "style", "body", "h1", "p", "article", "h2"}
+    own |= {"span", "dl", "dt", "dd", "bdi"}
+    assert set(tags) <= own, set(tags) - own
+    assert tags.count("style") == 1 and not [v for v in attrs if EVIL in v]
+    shown = "".join(text)
+    for r in case.reflections:
+        for entry in r.entries.values():
+            assert entry in shown

@@ -284,3 +284,23 @@ def test_workshop_metadata_names_no_trainee(tmp_path, case_file):
     out = _cohort(tmp_path, case_file)
     meta = json.loads((out / "workshop.json").read_text())
     assert meta == {"case": "lana", "trainees": ["ana", "ben", "cat"]}
+
+
+def test_the_cohort_report_shows_links_and_hostile_names_as_text(tmp_path, case_file):
+    """A trainee's idea holding a link, a bare URL and markup, and a trainee named with markup
+    and a line break: the report is written (the offline check reads references, not text)."""
+    from tests.hostile import EVIL, LINK, LONG_BODY
+    from workbook.workshop import create
+
+    out = tmp_path / "cohort"
+    roster = 'id,name,email\nana,"<b>Ana</b>\nSilva 🎯",ana@example.org\n'
+    create(_roster(tmp_path, roster), case_file, out)
+    with Practice(out / "ana").open() as store, store.edit("lana") as case:
+        case.ideas.append(Idea(id="i6", text=LONG_BODY, source="client", added=date(2026, 11, 20)))
+    result = _collect(out, "--names")
+    assert result.exit_code == 0, result.stderr
+    page = (out / "cohort-report.html").read_text(encoding="utf-8")
+    assert EVIL in page and "<b>Ana" not in page
+    assert not re.search(rf"<[a-z]+\s[^<>]*{EVIL}", page)  # in no element's attribute
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    assert LINK in text and "<b>Ana</b>\nSilva 🎯" in text

@@ -17,6 +17,7 @@ import yaml
 from .errors import CaseFileError, InvalidRecord
 from .files import write_private
 from .model import Case, validate_case
+from .model.text import control_message
 
 MAX_BYTES = 10 * 1024 * 1024
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -91,10 +92,7 @@ def parse_yaml(text: str) -> tuple[Any, dict[int, dict[Any, int]]]:
         raise CaseFileError(f"{where}YAML syntax error: {exc.problem or exc.context}") from None
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, max(exc.position, 0)) + 1
-        raise CaseFileError(
-            f"line {line}: holds the control character #x{exc.character:04x}, "
-            "which YAML does not allow"
-        ) from None
+        raise CaseFileError(f"line {line}: {control_message(chr(exc.character))}") from None
     except yaml.YAMLError as exc:
         raise CaseFileError(f"YAML error: {' '.join(str(exc).split())}") from None
     except RecursionError:

@@ -262,7 +262,8 @@ def problems(members: list[Member]) -> pd.DataFrame:
 STYLE = """<style>
 .wb-cohort table { border-collapse: collapse; margin: 0.4em 0 1em; }
 .wb-cohort th, .wb-cohort td { border-bottom: 1px solid #ddd; padding: 3px 8px;
-  text-align: left !important; vertical-align: top; white-space: pre-wrap; }
+  text-align: left !important; vertical-align: top; white-space: pre-wrap;
+  overflow-wrap: anywhere; }
 .wb-muted { color: #666; }
 </style>"""
 

@@ -18,7 +18,8 @@ body {{ font-family: "DejaVu Sans", sans-serif; max-width: 46em; margin: 2em aut
 article {{ border-top: 1px solid #ccc; padding-top: 0.6em; margin-top: 1.4em;
   break-inside: avoid; }}
 dt {{ font-weight: bold; margin-top: 0.5em; }}
-dd {{ margin-left: 1em; white-space: pre-wrap; overflow-wrap: break-word; }}
+dd {{ margin-left: 1em; white-space: pre-wrap; overflow-wrap: anywhere; }}
+h2 {{ overflow-wrap: anywhere; }}
 .meta {{ color: #555; }}
 </style></head>
 <body class="tex2jax_ignore mathjax_ignore">

@@ -37,6 +37,7 @@ STYLE = """<style>
    short values (dates, statuses, ratings) keep their words whole */
 .wb-report p, .wb-report li, .wb-report dd, .wb-report table td { overflow-wrap: anywhere;
   white-space: pre-wrap; }
+.wb-report h1, .wb-report h4, .wb-report dt { overflow-wrap: anywhere; }
 .wb-report table td.wb-short { overflow-wrap: normal; }
 .wb-overdue { color: #b71c1c; font-weight: bold; }
 .wb-muted { color: #666; }
@@ -62,7 +63,7 @@ AHEAD = {
 
 # Columns of short values of our own (dates, statuses, owners, ratings): never split a word.
 SHORT = {"id", "date", "_due", "_status", "status", "owner", "source", "_mark", "buy_in"}
-SHORT |= {"fit", "interest", "feasibility", "importance", "confidence"}
+SHORT |= {"fit", "interest", "feasibility", "importance", "confidence", "by"}
 
 
 def _table(rows: list[dict[str, Any]], columns: dict[str, str]) -> str:

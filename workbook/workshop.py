@@ -11,6 +11,7 @@ trainees added later to the same folder join only on the same case.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import re
@@ -21,10 +22,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .casefile import read_case, write_case
-from .errors import WorkbookError
+from .errors import WorkbookError, _show
 from .files import private_dir, write_private
 from .model import Case
 from .model.records import SLUG
+from .model.text import SHORT
+from .model.text import problem as text_problem
 from .practice import Practice
 from .resources import TEMPLATES
 
@@ -54,7 +57,7 @@ def read_roster(path: Path) -> list[Trainee]:
         raise RosterError(f"{name}: is not UTF-8 text; save the roster as UTF-8 CSV") from None
     except OSError as exc:
         raise RosterError(f"{name}: cannot be read ({exc.strerror})") from None
-    rows = csv.DictReader(text.splitlines())
+    rows = csv.DictReader(io.StringIO(text, newline=""))  # not splitlines: U+2028 is text
     header = [h.strip().lower() for h in rows.fieldnames or []]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -77,6 +80,8 @@ def read_roster(path: Path) -> list[Trainee]:
             seen[tid] = line
         if not tname:
             problems.append(f"{where}: name is empty")
+        elif bad := text_problem(tname, SHORT):  # the same rule as any name typed elsewhere
+            problems.append(f"{where}: name {bad} (got {_show(tname)})")
         if not EMAIL.fullmatch(email):
             problems.append(f"{where}: email {email!r} is not an e-mail address")
         trainees.append(Trainee(tid, tname, email))

@@ -152,10 +152,22 @@ def test_usage_errors_exit_2():
 
 
 def test_show_neutralises_terminal_control_characters(sqlite_practice, tmp_path):
+    """Import refuses them (the text rules); a name kept by an older version, which did not,
+    is still printed with its escapes neutralised."""
+    from sqlalchemy import update
+
+    from workbook.store import schema
+
     hostile = sample_text().replace("name: Lana Kowalczyk", 'name: "Lana\\e[2J\\e]0;pwned\\a"')
     case = tmp_path / "lana.yaml"
     case.write_text(hostile, encoding="utf-8")
+    refused = run(*_args(sqlite_practice), "import", case)
+    assert refused.exit_code == 1 and "\x1b" not in refused.stderr
+    assert "client.name: holds a control character (U+001B)" in refused.stderr
+    case.write_text(sample_text(), encoding="utf-8")
     assert run(*_args(sqlite_practice), "import", case).exit_code == 0
+    with sqlite_practice.open() as store, store.transaction() as conn:
+        conn.execute(update(schema.clients).values(name="Lana\x1b[2J\x1b]0;pwned\x07"))
     for command in ("show", "clients"):
         out = run(*_args(sqlite_practice), command, *(["lana"] if command == "show" else [])).stdout
         assert "\x1b" not in out and "\x07" not in out

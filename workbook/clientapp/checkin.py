@@ -15,7 +15,7 @@ import ipywidgets as w
 from ..errors import NOTHING, InvalidRecord, WorkbookError
 from ..forms.fields import ChoiceField, TextField, scale
 from ..forms.logic import Outcome
-from ..forms.messages import without_commands
+from ..forms.messages import shown, without_commands
 from ..forms.record_form import status_html
 from ..model.vocab import RULER_RANGE
 from ..store import Store
@@ -60,7 +60,7 @@ def save_self_checkin(
         return Outcome(False, f"{unknown[0]}: is not something this check-in records.")
     notes = (values.get("notes") or "").strip() if isinstance(values.get("notes"), str) else None
     if values.get("notes") is not None and not isinstance(values.get("notes"), str):
-        return _refusal("notes", f"must be text (got {values['notes']!r})")
+        return _refusal("notes", f"must be text (got {shown(values['notes'])})")
     progress = {k: v for k, v in (values.get("progress") or {}).items() if v is not None}
     data = {
         "date": on or date.today(),
@@ -87,8 +87,8 @@ def save_self_checkin(
         store.add(client, "checkins", {k: v for k, v in data.items() if v not in (None, {})})
     except InvalidRecord as exc:  # the model's own rules (a date before the start, a long note)
         field = next((f for f in (*FIELDS, "date") if f in exc.path), "")
-        shown = "" if exc.value is NOTHING else f" (got {exc.value!r})"
-        return _refusal(field, exc.message + shown) if field else Outcome(False, exc.message)
+        got = "" if exc.value is NOTHING else f" (got {shown(exc.value)})"  # shortened
+        return _refusal(field, exc.message + got) if field else Outcome(False, exc.message)
     except WorkbookError as exc:  # e.g. the client removed meanwhile: no commands to a client
         return Outcome(False, without_commands(str(exc)))
     return Outcome(

@@ -36,7 +36,8 @@ OWNER_WORDS = {"client": "you", "practitioner": "your practitioner", "shared": "
 STYLE = (
     "<style>.wb-client table{border-collapse:collapse;width:100%;margin:.4em 0 1em}"
     ".wb-client th,.wb-client td{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;"
-    "vertical-align:top}.wb-client p,.wb-client li,.wb-client td{overflow-wrap:break-word}"
+    "vertical-align:top}.wb-client p,.wb-client li,.wb-client td:first-child,.wb-client h2"
+    "{overflow-wrap:anywhere}"
     ".wb-client a{color:#0b57d0;text-decoration:underline}"
     ".wb-overdue{color:#b71c1c;font-weight:bold}.wb-muted{color:#555}</style>"
 )

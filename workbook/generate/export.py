@@ -3,12 +3,12 @@
 The HTML hides all code, embeds its images and fetches nothing (no CDN script, no web font,
 and a Content-Security-Policy that forbids it). The PDF is that HTML printed by Chromium, with
 every network request refused. The calendar holds each action's due date and the weekly
-check-ins until the target date.
+check-ins until the target date; the client's text in it (the calendar's name, each action as
+its summary) is TEXT, escaped and folded by the icalendar library as RFC 5545 asks.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 from ..files import write_private
 from ..model import Case
 from ..summary import next_checkin
+from .offline import external_references
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 TEMPLATES = Path(__file__).with_name("nbtemplates")
-EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?!data:|#)([a-z][a-z0-9+.-]*:|//)""", re.I)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,11 +50,6 @@ def html(nb: NotebookNode, title: str) -> str:
     if outside:
         raise RuntimeError(f"the HTML would fetch {outside[0]!r} from outside the file")
     return body
-
-
-def external_references(page: str) -> list[str]:
-    """Every ``src``/``href`` in ``page`` that points outside it (anything but data: and #)."""
-    return [m.group(0) for m in EXTERNAL.finditer(page)]
 
 
 class Printer:
@@ -95,12 +90,13 @@ class Printer:
 
 def calendar(case: Case, as_of: date) -> bytes:
     """An iCalendar file: each dated action, and weekly check-ins until the plan's target."""
-    from icalendar import Calendar, Event
+    from icalendar import Calendar, Event, vText
 
     cal = Calendar()
     cal.add("prodid", "-//Action Plan Workbook//workbook//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Action plan: {case.client.name}")
+    # an X- property is written raw unless typed: as TEXT, a line break in the name is escaped
+    cal.add("x-wr-calname", vText(f"Action plan: {case.client.name}"))
     stamp = datetime.combine(as_of, time(0, 0))
     actions = case.plan.actions if case.plan else []
     for action in actions:

@@ -1,7 +1,8 @@
 """The records of the method, one class per record type of the case-file contract.
 
-Field types carry every single-field rule (types, ranges, enumerations, slugs, dates); rules that
-span records (unique ids, references) live in :mod:`workbook.model.validate`.
+Field types carry every single-field rule (types, ranges, enumerations, slugs, dates, and the
+text rules of :mod:`workbook.model.text`: a line or a free text, each with its length limit);
+rules that span records (unique ids, references) live in :mod:`workbook.model.validate`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
+from .text import LONG, SHORT, checker, invalid, no_control
 from .vocab import (
     PROGRESS_RANGE,
     RATING_RANGE,
@@ -36,11 +37,7 @@ from .vocab import (
 
 SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MAX_TEXT = 100_000
-
-
-def _invalid(message: str) -> PydanticCustomError:
-    return PydanticCustomError("workbook", message)
+_invalid = invalid
 
 
 def _slug(value: str) -> str:
@@ -66,14 +63,6 @@ def _iso_date(value: Any) -> Any:
     raise _invalid("must be a date written YYYY-MM-DD")
 
 
-def _text(value: str) -> str:
-    if not value.strip():
-        raise _invalid("must not be empty")
-    if len(value) > MAX_TEXT:
-        raise _invalid(f"is longer than {MAX_TEXT} characters")
-    return value
-
-
 def _ranged(low: int, high: int):
     def check(value: int) -> int:
         if not low <= value <= high:
@@ -83,10 +72,13 @@ def _ranged(low: int, high: int):
     return AfterValidator(check)
 
 
-Slug = Annotated[str, AfterValidator(_slug)]
+Slug = Annotated[str, BeforeValidator(no_control), AfterValidator(_slug)]
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Text = Annotated[str, AfterValidator(_text)]  # required, non-empty
-Tag = Annotated[str, AfterValidator(_text)]  # a skill, strength or support
+Text = Annotated[str, AfterValidator(checker(LONG, required=True))]  # a free text, required
+Prose = Annotated[str, AfterValidator(checker(LONG, required=False))]  # a free text, optional
+Line = Annotated[str, AfterValidator(checker(SHORT, required=True))]  # a name, a title
+OptLine = Annotated[str, AfterValidator(checker(SHORT, required=False))]  # a role, optional
+Tag = Line  # a skill, strength or support
 Rating = Annotated[int, _ranged(*RATING_RANGE)]
 Ruler = Annotated[int, _ranged(*RULER_RANGE)]
 Progress = Annotated[int, _ranged(*PROGRESS_RANGE)]
@@ -105,25 +97,25 @@ class Consent(Record):
 
 class Client(Record):
     id: Slug
-    name: Text
+    name: Line
     started: IsoDate
     consent: Consent
-    situation: str | None = None
-    history: str | None = None
-    aspirations: str | None = None
-    challenges: str | None = None
-    goal: str | None = None
+    situation: Prose | None = None
+    history: Prose | None = None
+    aspirations: Prose | None = None
+    challenges: Prose | None = None
+    goal: Prose | None = None
 
 
 class Attempt(Record):
     date: IsoDate | None = None
     text: Text
-    outcome: str | None = None
+    outcome: Prose | None = None
 
 
 class Story(Record):
     id: Slug
-    title: Text
+    title: Line
     text: Text
     felt_good: bool | None = None
     life_role: LifeRole | None = None
@@ -149,11 +141,11 @@ class Idea(Record):
 class Interview(Record):
     id: Slug
     date: IsoDate
-    person: Text
-    role: str | None = None
-    organisation: str | None = None
+    person: Line
+    role: OptLine | None = None
+    organisation: OptLine | None = None
     referred_by: Slug | None = None
-    insights: str | None = None
+    insights: Prose | None = None
     strengths: list[Tag] = []
     ideas: list[Slug] = []
 
@@ -169,7 +161,7 @@ class Action(Record):
 
 
 class Plan(Record):
-    goal: str | None = None
+    goal: Prose | None = None
     target: IsoDate | None = None
     actions: list[Action] = []
 
@@ -181,7 +173,7 @@ class Checkin(Record):
     buy_in: bool | None = None
     understands_plan: bool | None = None
     supports: list[Tag] = []
-    notes: str | None = None
+    notes: Prose | None = None
     progress: dict[Slug, Progress] = {}
     by: CheckinBy | None = None  # "client": recorded by the client in their own app
 
@@ -189,7 +181,7 @@ class Checkin(Record):
 class Reflection(Record):
     date: IsoDate
     model: ReflectionModel
-    entries: dict[str, str]
+    entries: dict[str, Prose]
 
     @field_validator("entries")
     @classmethod

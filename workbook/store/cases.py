@@ -9,10 +9,16 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ..model import Case
+from ..model.records import SLUG
 from . import schema as s
 
 
 def client_pk(conn: Connection, client_id: str, *, lock: bool = False) -> int | None:
+    """The client's row, or None; an id no client can have (not a slug: a NUL, an escape) is
+    not looked up, so both databases answer "no such client" alike (PostgreSQL would refuse
+    a NUL in the query itself)."""
+    if not isinstance(client_id, str) or not SLUG.fullmatch(client_id):
+        return None
     query = select(s.clients.c.pk).where(s.clients.c.id == client_id)
     if lock:
         query = query.with_for_update()  # PostgreSQL row lock; SQLite already holds the db lock
@@ -151,4 +157,5 @@ def read_case(conn: Connection, pk: int) -> Case:
         ],
         "reflections": [_strip(r) for r in _rows(conn, s.reflections, pk)],
     }
-    return Case.model_validate(data)
+    # as stored: text kept by an older version with looser limits stays readable
+    return Case.model_validate(data, context={"stored": True})
