@@ -22,7 +22,7 @@ from pathlib import Path
 
 from .casefile import read_case, write_case
 from .errors import WorkbookError
-from .files import private_dir, write_private
+from .files import alive, private_dir, rename, write_private
 from .model import Case
 from .model.records import SLUG
 from .practice import Practice
@@ -103,7 +103,8 @@ def create(
         )
     earlier = _joining(out, case)
     private_dir(out)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    _clear_staging(out)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=out))
     try:
         first = None
         for trainee in trainees:
@@ -125,7 +126,7 @@ def create(
             if progress:
                 progress(trainee.id)
         for trainee in trainees:
-            (staging / trainee.id).rename(out / trainee.id)
+            rename(staging / trainee.id, out / trainee.id)
         if not earlier:
             write_case(handout, out / HANDOUT)
         meta = {"case": case.client.id, "trainees": earlier + [t.id for t in trainees]}
@@ -133,6 +134,14 @@ def create(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / t.id for t in trainees]
+
+
+def _clear_staging(out: Path) -> None:
+    """Remove the staging folders of earlier runs that were killed before they finished."""
+    for folder in out.glob(".staging-*-*"):
+        pid = folder.name.split("-")[1]
+        if folder.is_dir() and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _joining(out: Path, case: Case) -> list[str]:

@@ -22,8 +22,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import stopping
 from ..errors import WorkbookError
-from ..files import private_dir, write_private
+from ..files import private_dir, rename, write_private
 from ..practice import Practice
 from . import export
 from .execute import TemplateFailed, run
@@ -60,6 +61,10 @@ class _Printing:
         self.thread.submit(self.printer.close).result()
         self.thread.shutdown()
 
+    def abandon(self) -> None:
+        """Stop without waiting for the page being printed (its PDF is not written)."""
+        self.thread.shutdown(wait=False, cancel_futures=True)
+
 
 async def _one(
     practice: Practice,
@@ -86,13 +91,13 @@ async def _one(
             try:
                 nb, messages = await run(practice, client, audience, as_of, running)
             except TemplateFailed as exc:
-                kept = [running.replace(failed)] if running.exists() else []
+                kept = [rename(running, failed)] if running.exists() else []
                 return Result(client, False, time.perf_counter() - started, kept, str(exc))
             except BaseException:  # stopped or broken: no half-run notebook left behind
                 running.unlink(missing_ok=True)
                 raise
             if "ipynb" in formats:
-                files.append(running.replace(notebook))
+                files.append(rename(running, notebook))
             else:
                 running.unlink()
             if formats & {"html", "pdf"}:
@@ -134,15 +139,21 @@ async def _batch(
     async def each(client: str) -> Result:
         async with slots:
             result = await _one(practice, client, audience, formats, as_of, printing)
+        if stopping.requested():  # a kernel ended by the stop is not this client's failure
+            raise asyncio.CancelledError
         if done:
             done(result)
         return result
 
     try:
-        return list(await asyncio.gather(*(each(c) for c in clients)))
-    finally:
+        results = list(await asyncio.gather(*(each(c) for c in clients)))
+    except BaseException:  # stopped: the browser is not waited for (stopping.end_children)
         if printing is not None:
-            printing.close()
+            printing.abandon()
+        raise
+    if printing is not None:
+        printing.close()
+    return results
 
 
 def generate_many(
@@ -178,9 +189,9 @@ def run_to_completion(work: Coroutine[Any, Any, Any]) -> Any:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(work)
+        return stopping.run(work)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate") as thread:
-        return thread.submit(asyncio.run, work).result()
+        return thread.submit(stopping.run, work).result()
 
 
 def generate_one(
