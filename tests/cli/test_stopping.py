@@ -54,8 +54,11 @@ def _start(args: list[str], cwd: Path) -> subprocess.Popen:
     )
 
 
-def _stop_when(proc: subprocess.Popen, ready, sig: int, within: float = 240.0) -> dict:
-    """Wait until some process under ``proc`` is ``ready``; signal the group; watch it end."""
+def _stop_when(
+    proc: subprocess.Popen, ready, sig: int, *, group: bool = True, within: float = 240.0
+) -> dict:
+    """Wait until some process under ``proc`` is ``ready``; signal the group (or the command's
+    process alone, as a service manager may); watch it end."""
     seen: dict[int, psutil.Process] = {}
     deadline = time.monotonic() + within
     while True:
@@ -72,7 +75,7 @@ def _stop_when(proc: subprocess.Popen, ready, sig: int, within: float = 240.0) -
     for child in psutil.Process(proc.pid).children(recursive=True):  # the latest too
         seen.setdefault(child.pid, child)
     sent = time.monotonic()
-    os.killpg(proc.pid, sig)
+    os.killpg(proc.pid, sig) if group else proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
     took = time.monotonic() - sent
     time.sleep(0.2)  # anything still alive now was left behind
@@ -173,8 +176,9 @@ def test_ctrl_c_stops_generate_all_while_kernels_run(many_clients, tmp_path):
 
 
 @pytest.mark.browser
-def test_sigterm_stops_generate_all_while_chromium_prints(many_clients, tmp_path):
-    run = _stop_when(_generate(many_clients, tmp_path), _is_browser, signal.SIGTERM)
+@pytest.mark.parametrize("group", [True, False], ids=["group", "process"])
+def test_sigterm_stops_generate_all_while_chromium_prints(many_clients, tmp_path, group):
+    run = _stop_when(_generate(many_clients, tmp_path), _is_browser, signal.SIGTERM, group=group)
     _assert_clean(run, signal.SIGTERM, "workbooks done")
     _assert_files_whole(many_clients)
 
