@@ -118,6 +118,24 @@ WRITERS = {
 }
 
 
+CREATE = Writer(  # made once, not over and over: attacked by attack_create
+    "workshop (create)",
+    lambda f: [
+        "workshop",
+        "create",
+        str(f / "roster.csv"),
+        "--case",
+        str(f / "handout-source.yaml"),
+        "--out",
+        str(f / "created"),
+    ],
+    lambda f: [
+        f / "created" / name
+        for name in ("handout.yaml", "workshop.json", "t1/trainee.json", "t2/trainee.json")
+    ],
+)
+
+
 def prepare(folder: Path) -> None:
     """A practice with Lana (consenting to a de-identified copy) and a workshop on her case."""
     from workbook.casefile import write_case
@@ -181,9 +199,7 @@ def _shape(case) -> dict[str, int]:  # noqa: ANN001 - a Case
 def stray(folder: Path) -> list[Path]:
     """Temporary and scratch files anywhere under ``folder``."""
     return [
-        p
-        for p in folder.rglob(".*")
-        if p.is_file() and (p.name.endswith(".tmp") or ".running." in p.name)
+        p for p in folder.rglob(".*") if p.is_file() and (".tmp" in p.name or ".running." in p.name)
     ]
 
 
@@ -301,6 +317,57 @@ def attack(writer: str, folder: Path, aimed: int, randoms: int, seed: int = 9) -
     return tally
 
 
+def attack_create(folder: Path, kills: int, seed: int = 9) -> Tally:
+    """``kills`` aimed kills of ``workshop create``: after each, the workshop is whole or absent;
+    when absent, the next run makes it and clears what the killed run left."""
+    import shutil
+
+    rng = random.Random(seed)
+    tally = Tally(CREATE.name)
+    out = folder / "created"
+    for _ in range(kills):
+        shutil.rmtree(out, ignore_errors=True)
+        phase = rng.choice(PHASES)
+        skip = rng.randrange(19) if rng.random() < 0.5 else rng.randrange(15, 19)  # 18 writes
+        proc = _child(CREATE.name, folder, phase, skip)
+        landed = False
+        for line in proc.stdout:
+            if line.startswith(phase.encode()):
+                time.sleep(rng.uniform(0, PAUSE / 2))
+                _kill_all(proc)
+                landed = True
+                break
+        if not landed:
+            proc.wait()
+            tally.missed += 1
+            continue
+        tally.kills += 1
+        problems = []
+        if out.exists() and not (out / "workshop.json").exists():
+            problems.append("the workshop is there in part (no workshop.json)")
+        elif out.exists():
+            meta = json.loads((out / "workshop.json").read_text())
+            if meta["trainees"] != ["t1", "t2"]:
+                problems.append(f"workshop.json lists {meta['trainees']}")
+            problems += [f"{t.name} is not whole" for t in CREATE.targets(folder) if not whole(t)]
+        else:
+            proc = _child(CREATE.name, folder, "none", 0)
+            proc.communicate()
+            if proc.returncode != 0 or not all(map(whole, CREATE.targets(folder))):
+                problems.append("the next run did not make the workshop")
+        if problems:
+            tally.failures.append(f"{phase}: " + "; ".join(problems))
+        else:
+            tally.survived += 1
+    shutil.rmtree(out, ignore_errors=True)
+    proc = _child(CREATE.name, folder, "none", 0)
+    proc.communicate()
+    left = [p.name for p in folder.glob(".staging-*")] + [p.name for p in stray(out)]
+    if proc.returncode != 0 or left:
+        tally.failures.append(f"after the kills: exit {proc.returncode}, left {left}")
+    return tally
+
+
 # -- the child side ---------------------------------------------------------------------------
 
 
@@ -358,7 +425,7 @@ def _client_pages(practice: str) -> None:
 def child(writer: str, folder: Path, phase: str, skip: int) -> int:
     from workbook.cli import cli
 
-    args = WRITERS[writer].args(folder)
+    args = (WRITERS.get(writer) or CREATE).args(folder)
 
     def once() -> None:
         if args[0] == "client-pages":

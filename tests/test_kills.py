@@ -44,6 +44,12 @@ def test_kernel_writers_survive_kills(prepared, writer):
     assert tally.kills >= 1
 
 
+def test_workshop_create_is_whole_or_absent_after_kills(prepared):
+    tally = killing.attack_create(prepared, kills=4)
+    _report(tally)
+    assert tally.kills >= 3
+
+
 def test_a_file_cut_short_is_not_taken_for_a_whole_one(prepared, tmp_path):
     """The check itself (a case file cut at a record's end still parses)."""
     killing.run_clean("journal (HTML)", prepared)

@@ -7,6 +7,7 @@ is then renamed over the target, and the folder synced so that the rename itself
 A kill at any moment leaves the previous good file or the new one under the target's name,
 never a part. A temporary file left by a writer that was killed is removed by the next write of
 the same file (only once its process has gone, so two writers never remove each other's).
+Papermill writes a failed run's notebook itself, so it is given such a name too (``.tmp.ipynb``).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def clear_stale(path: Path) -> list[Path]:
     """Remove the temporary files of ``path`` left by writers that were killed."""
     removed = []
     name = Path(path).name
-    for tmp in Path(path).parent.glob(f".{glob.escape(name)}.*.tmp"):
+    for tmp in Path(path).parent.glob(f".{glob.escape(name)}.*.tmp*"):
         pid = tmp.name[len(name) + 2 :].split(".", 1)[0]
         if pid.isdigit() and not alive(int(pid)):
             tmp.unlink(missing_ok=True)

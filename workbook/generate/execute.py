@@ -128,7 +128,7 @@ async def execute(
     )
     with contextlib.suppress(CellExecutionError):  # the failing cell keeps its error output,
         await runner.async_execute()  # which papermill turns into its banner just below
-    banner = out.with_name(f".{out.name}.{os.getpid()}.banner.tmp")  # papermill writes it
+    banner = out.with_name(f".{out.name}.{os.getpid()}.tmp.ipynb")  # papermill writes it
     try:  # in place, not whole: to a scratch name first, then whole under ``out``
         raise_for_execution_errors(nb, str(banner))
     except PapermillExecutionError as exc:
