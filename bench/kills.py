@@ -4,7 +4,8 @@
     .venv/bin/python bench/kills.py --aimed 10 --random 10 --kernel-aimed 4   # quicker
 
 Writers that run a kernel (the workbook, the cohort report) take seconds a run, so they get
-``--kernel-aimed`` aimed kills and no random ones. See tests/killing.py for what is aimed where
+``--kernel-aimed`` aimed kills and no random ones; ``workshop create`` gets ``--aimed`` aimed
+kills (after each, the workshop is whole or absent). See tests/killing.py for what is aimed where
 and what counts as surviving.
 """
 
@@ -38,6 +39,13 @@ def main() -> int:
             aimed = opts.kernel_aimed if writer.kernel else opts.aimed
             randoms = 0 if writer.kernel else opts.random
             tally = killing.attack(name, folder, aimed, randoms)
+            print(f"{name:<42} {tally.kills:>5} {tally.survived:>8} {tally.missed:>6}", flush=True)
+            for failure in tally.failures:
+                print(f"    {failure}")
+            failed += bool(tally.failures)
+        if not opts.only or opts.only == killing.CREATE.name:
+            tally = killing.attack_create(folder, opts.aimed)
+            name = killing.CREATE.name
             print(f"{name:<42} {tally.kills:>5} {tally.survived:>8} {tally.missed:>6}", flush=True)
             for failure in tally.failures:
                 print(f"    {failure}")

@@ -8,6 +8,11 @@ Files are created with mode 0600 inside a folder only the owner can open. A clie
 template fails gets no workbook files at all: the executed notebook, with the error and its
 traceback, is kept as ``CLIENT-workbook-failed.ipynb`` for the practitioner, under a name no
 one would mistake for the client's copy.
+
+A stop (Ctrl-C or SIGTERM, see ``stopping.py``) cancels the runs under way: their kernels are
+killed at once (nothing they would still do is kept), the PDF being printed is abandoned, and
+the clients finished by then are not reported again as failures. Every file is written whole
+(``files.py``), so each holds its previous copy or its new one.
 """
 
 from __future__ import annotations
@@ -89,17 +94,15 @@ async def _one(
             failed = base.with_name(f"{base.name}-failed.ipynb")
             failed.unlink(missing_ok=True)
             try:
-                nb, messages = await run(practice, client, audience, as_of, running)
-            except TemplateFailed as exc:
-                kept = [rename(running, failed)] if running.exists() else []
-                return Result(client, False, time.perf_counter() - started, kept, str(exc))
-            except BaseException:  # stopped or broken: no half-run notebook left behind
+                try:
+                    nb, messages = await run(practice, client, audience, as_of, running)
+                except TemplateFailed as exc:
+                    kept = [rename(running, failed)] if running.exists() else []
+                    return Result(client, False, time.perf_counter() - started, kept, str(exc))
+                if "ipynb" in formats:
+                    files.append(rename(running, notebook))
+            finally:  # done, failed, broken or stopped: no half-run notebook left behind
                 running.unlink(missing_ok=True)
-                raise
-            if "ipynb" in formats:
-                files.append(rename(running, notebook))
-            else:
-                running.unlink()
             if formats & {"html", "pdf"}:
                 page = export.html(nb, f"Action plan: {case.client.name}")
                 if "html" in formats:
