@@ -62,14 +62,18 @@ def handout(workshop: Path, case_id: str) -> Case:
     return given
 
 
+def read_meta(workshop: Path) -> dict:
+    """The workshop's ``workshop.json``: its case and its trainees' ids."""
+    try:
+        return json.loads((workshop / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise WorkbookError(f"{workshop}: not a workshop folder ({META}: {exc})") from None
+
+
 def load(
     workshop: Path, names: bool = False, progress: Callable[[Member], None] | None = None
 ) -> list[Member]:
-    meta_path = workshop / META
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise WorkbookError(f"{workshop}: not a workshop folder ({META}: {exc})") from None
+    meta = read_meta(workshop)
     given = handout(workshop, meta["case"])
     members = []
     with _Reader() as reader:

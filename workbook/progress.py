@@ -7,6 +7,7 @@ import sys
 import click
 from tqdm import tqdm
 
+from .stopping import counting
 from .summary import clean
 
 
@@ -17,11 +18,14 @@ class Progress:
         self.bar = tqdm(
             total=total, desc=what, unit="client", file=sys.stderr, disable=None, dynamic_ncols=True
         )
+        self._counting = counting(total, f"{what} done")  # for the line printed if stopped
 
     def __enter__(self) -> Progress:
+        self.count = self._counting.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._counting.__exit__(*exc)
         self.bar.close()
 
     def done(self, result) -> None:  # noqa: ANN001 - a generate.Result
@@ -31,6 +35,7 @@ class Progress:
         for message in getattr(result, "messages", []):  # kept out of the client's files
             self.bar.write(f"     {result.client} printed: {clean(message)}", file=sys.stderr)
         self.bar.update(1)
+        self.count.done += 1
 
     @staticmethod
     def summary(results) -> None:  # noqa: ANN001 - a list of generate.Result

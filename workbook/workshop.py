@@ -1,7 +1,9 @@
 """Workshops for educators: one practice per trainee from a roster, and collecting their work.
 
 ``create`` checks the roster and the practice case first and builds every trainee's folder in a
-staging folder, moving them into place only when all are ready: a bad roster creates nothing.
+staging folder, moving them into place only when all are ready: a bad roster creates nothing. A
+new workshop is built whole beside ``out`` and renamed into place in one step, so even a kill
+leaves the whole workshop or none of it (a staging folder left by a kill is removed next time).
 It also keeps the case as it was handed out (``handout.yaml``, beside ``workshop.json``), read
 back from the trainees' starting database so that it is exactly what each trainee began with:
 the cohort report measures each trainee's work against it. Nothing writes that file again:
@@ -23,7 +25,7 @@ from pathlib import Path
 
 from .casefile import read_case, write_case
 from .errors import WorkbookError, _show
-from .files import private_dir, write_private
+from .files import alive, private_dir, rename, write_private
 from .model import Case
 from .model.records import SLUG
 from .model.text import SHORT
@@ -107,8 +109,11 @@ def create(
             "another --out or remove them"
         )
     earlier = _joining(out, case)
-    private_dir(out)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    new = not earlier and not (out.exists() and any(out.iterdir()))
+    home = out.parent if new else out  # a new workshop is made beside it and renamed into place
+    private_dir(home)
+    _clear_staging(home)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{os.getpid()}-", dir=home))
     try:
         first = None
         for trainee in trainees:
@@ -129,15 +134,28 @@ def create(
             write_private(practice.path / TRAINEE, json.dumps(asdict(trainee)).encode())
             if progress:
                 progress(trainee.id)
-        for trainee in trainees:
-            (staging / trainee.id).rename(out / trainee.id)
-        if not earlier:
-            write_case(handout, out / HANDOUT)
         meta = {"case": case.client.id, "trainees": earlier + [t.id for t in trainees]}
-        write_private(out / META, json.dumps(meta, indent=2).encode())
+        if new:  # whole: one rename, so a kill leaves the whole workshop or none of it
+            write_case(handout, staging / HANDOUT)
+            write_private(staging / META, json.dumps(meta, indent=2).encode())
+            rename(staging, out)
+        else:  # trainees joining: their folders first, then the list that names them
+            for trainee in trainees:
+                rename(staging / trainee.id, out / trainee.id)
+            if not earlier:
+                write_case(handout, out / HANDOUT)
+            write_private(out / META, json.dumps(meta, indent=2).encode())
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [out / t.id for t in trainees]
+
+
+def _clear_staging(out: Path) -> None:
+    """Remove the staging folders of earlier runs that were killed before they finished."""
+    for folder in out.glob(".staging-*-*"):
+        pid = folder.name.split("-")[1]
+        if folder.is_dir() and pid.isdigit() and not alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _joining(out: Path, case: Case) -> list[str]:

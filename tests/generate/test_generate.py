@@ -436,3 +436,21 @@ def test_one_format_leaves_the_others_alone(lana_generated):
         if name.endswith((".ipynb", ".pdf")):  # not asked for: untouched
             assert (folder / name).read_bytes() == data, name
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("only", ["ipynb", "pdf"])
+def test_the_notebook_or_the_pdf_alone_leaves_the_others_alone(lana_generated, only):
+    """ics and html alone are above; each of the other two formats, asked for alone, rewrites
+    its own file only."""
+    practice, _ = lana_generated
+    folder = practice.workbooks("lana")
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+    assert {"lana-workbook.ipynb", "lana-workbook.html", "lana-calendar.ics"} <= set(before)
+    result = generate_one(practice, "lana", formats=[only], as_of=AS_OF)
+    assert result.ok, result.error
+    assert [p.name for p in result.files] == [f"lana-workbook.{only}"]
+    for name, data in before.items():
+        assert (folder / name).exists(), f"generating {only} removed {name}"
+        if not name.endswith(f".{only}"):
+            assert (folder / name).read_bytes() == data, name
+    assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]

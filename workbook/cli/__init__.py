@@ -1,7 +1,8 @@
 """The ``workbook`` command line (DESIGN.md section 6). Each command parses, calls, shows.
 
 Errors are turned into one line on stderr in one place (:class:`_Group`): exit status 1 for a
-problem with the data or the database, 2 for a usage mistake.
+problem with the data or the database, 2 for a usage mistake. Ctrl-C and SIGTERM stop any
+command there too (``stopping.py``): one line saying how much was done, exit status 130 or 143.
 """
 
 from __future__ import annotations
@@ -19,10 +20,26 @@ from ..practice import Practice
 DEMO_PRACTICE = Path("demo-practice")
 
 
+class _Stopped(SystemExit):
+    """The exit of a stopped command (:func:`main` ends the process at once)."""
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context):  # noqa: ANN201
+        from ..stopping import on_signals
+
+        with on_signals():  # Ctrl-C or SIGTERM: Stopped, handled just below
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context):  # noqa: ANN202
+        from ..stopping import Stopped, end_children, summary
+
         try:
             return super().invoke(ctx)
+        except Stopped as exc:  # every file is written whole: no part is left to clean
+            end_children()  # kernels, the browser
+            click.echo(summary(exc), err=True)
+            raise _Stopped(exc.status) from None
         except WorkbookError as exc:
             _fail(str(exc))
         except OSError as exc:
@@ -92,7 +109,12 @@ def _where(practice: Practice) -> str:
 
 
 def main() -> None:
-    cli(prog_name="workbook")
+    try:
+        cli(prog_name="workbook")
+    except _Stopped as stopped:  # all is done and said: exit now, without the second that the
+        sys.stdout.flush()  # kernels' message sockets would otherwise linger at exit
+        sys.stderr.flush()
+        os._exit(stopped.code)
 
 
 # The commands register themselves on ``cli`` when their modules are imported.

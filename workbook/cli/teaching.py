@@ -156,11 +156,16 @@ def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
     """
     from tqdm import tqdm
 
+    from ..stopping import counting
     from ..workshop import create, read_roster
 
     total = len(read_roster(roster))
-    with tqdm(total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
-        made = create(roster, case_file, out, progress=lambda _: bar.update(1))
+    done = "trainee practices prepared; none was kept (a workshop is made whole or not at all)"
+    with (
+        counting(total, done) as count,
+        tqdm(total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar,
+    ):
+        made = create(roster, case_file, out, progress=lambda _: _tick(bar, count))
     click.echo(f"made {len(made)} trainee practice(s) in {out}")
 
 
@@ -200,19 +205,29 @@ def workshop_collect(folder: Path, names: bool, as_of, fmt: str, output: Path | 
 
     from tqdm import tqdm
 
-    from ..cohort import as_json, load
+    from ..cohort import as_json, load, read_meta
+    from ..stopping import counting
     from ..workshop import collect
 
     day = as_of.date() if as_of else date.today()
-    with tqdm(desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar:
-        members = load(folder, names, progress=lambda _: bar.update(1))  # with progress
-    for m in members:
-        if m.problem:
-            click.echo(f"{m.label}: {m.problem}", err=True)
-    click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
-    report = collect(folder, names=names, as_of=day, output=output)
+    total = len(read_meta(folder)["trainees"])
+    with counting(total, "trainees read; the cohort report was not written") as count:
+        with tqdm(
+            total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None
+        ) as bar:
+            members = load(folder, names, progress=lambda _: _tick(bar, count))
+        for m in members:
+            if m.problem:
+                click.echo(f"{m.label}: {m.problem}", err=True)
+        click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
+        report = collect(folder, names=names, as_of=day, output=output)
     if fmt == "json":
         click.echo(json.dumps(as_json(members, day), indent=2, ensure_ascii=False))
         click.echo(f"wrote {report}", err=True)
     else:
         click.echo(f"wrote {report}")
+
+
+def _tick(bar, count) -> None:  # noqa: ANN001 - a tqdm bar, a stopping.Count
+    bar.update(1)
+    count.done += 1

@@ -8,6 +8,11 @@ Files are created with mode 0600 inside a folder only the owner can open. A clie
 template fails gets no workbook files at all: the executed notebook, with the error and its
 traceback, is kept as ``CLIENT-workbook-failed.ipynb`` for the practitioner, under a name no
 one would mistake for the client's copy.
+
+A stop (Ctrl-C or SIGTERM, see ``stopping.py``) cancels the runs under way: their kernels are
+killed at once (nothing they would still do is kept), the PDF being printed is abandoned, and
+the clients finished by then are not reported again as failures. Every file is written whole
+(``files.py``), so each holds its previous copy or its new one.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .. import stopping
 from ..errors import WorkbookError
-from ..files import private_dir, write_private
+from ..files import private_dir, rename, write_private
 from ..practice import Practice
 from . import export
 from .execute import TemplateFailed, run
@@ -60,6 +66,10 @@ class _Printing:
         self.thread.submit(self.printer.close).result()
         self.thread.shutdown()
 
+    def abandon(self) -> None:
+        """Stop without waiting for the page being printed (its PDF is not written)."""
+        self.thread.shutdown(wait=False, cancel_futures=True)
+
 
 async def _one(
     practice: Practice,
@@ -84,17 +94,15 @@ async def _one(
             failed = base.with_name(f"{base.name}-failed.ipynb")
             failed.unlink(missing_ok=True)
             try:
-                nb, messages = await run(practice, client, audience, as_of, running)
-            except TemplateFailed as exc:
-                kept = [running.replace(failed)] if running.exists() else []
-                return Result(client, False, time.perf_counter() - started, kept, str(exc))
-            except BaseException:  # stopped or broken: no half-run notebook left behind
+                try:
+                    nb, messages = await run(practice, client, audience, as_of, running)
+                except TemplateFailed as exc:
+                    kept = [rename(running, failed)] if running.exists() else []
+                    return Result(client, False, time.perf_counter() - started, kept, str(exc))
+                if "ipynb" in formats:
+                    files.append(rename(running, notebook))
+            finally:  # done, failed, broken or stopped: no half-run notebook left behind
                 running.unlink(missing_ok=True)
-                raise
-            if "ipynb" in formats:
-                files.append(running.replace(notebook))
-            else:
-                running.unlink()
             if formats & {"html", "pdf"}:
                 page = export.html(nb, f"Action plan: {case.client.name}")
                 if "html" in formats:
@@ -134,15 +142,21 @@ async def _batch(
     async def each(client: str) -> Result:
         async with slots:
             result = await _one(practice, client, audience, formats, as_of, printing)
+        if stopping.requested():  # a kernel ended by the stop is not this client's failure
+            raise asyncio.CancelledError
         if done:
             done(result)
         return result
 
     try:
-        return list(await asyncio.gather(*(each(c) for c in clients)))
-    finally:
+        results = list(await asyncio.gather(*(each(c) for c in clients)))
+    except BaseException:  # stopped: the browser is not waited for (stopping.end_children)
         if printing is not None:
-            printing.close()
+            printing.abandon()
+        raise
+    if printing is not None:
+        printing.close()
+    return results
 
 
 def generate_many(
@@ -178,9 +192,9 @@ def run_to_completion(work: Coroutine[Any, Any, Any]) -> Any:
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        return asyncio.run(work)
+        return stopping.run(work)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="generate") as thread:
-        return thread.submit(asyncio.run, work).result()
+        return thread.submit(stopping.run, work).result()
 
 
 def generate_one(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -122,15 +123,20 @@ async def execute(
         kernel_name="python3",
         timeout=600,
         startup_timeout=120,
+        shutdown_kernel="immediate",  # the notebook is done (or given up): no need to wait
         extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport chatter on stderr
     )
     with contextlib.suppress(CellExecutionError):  # the failing cell keeps its error output,
         await runner.async_execute()  # which papermill turns into its banner just below
-    try:
-        raise_for_execution_errors(nb, str(out))
+    banner = out.with_name(f".{out.name}.{os.getpid()}.tmp.ipynb")  # papermill writes it
+    try:  # in place, not whole: to a scratch name first, then whole under ``out``
+        raise_for_execution_errors(nb, str(banner))
     except PapermillExecutionError as exc:
+        write_private(out, banner.read_bytes())
         section = section_of(source, _template_index(source, exc.cell_index))
         raise TemplateFailed(label, section, f"{exc.ename}: {exc.evalue}", out) from None
+    finally:
+        banner.unlink(missing_ok=True)
     if messages is not None:
         messages += take_streams(nb)
     write_private(out, nbformat.writes(nb).encode("utf-8"))  # whole or not at all, 0600
