@@ -80,6 +80,11 @@ WRITERS = {
             lambda f: [f / "journal.html"],
         ),
         Writer(
+            "backup (backup create)",
+            lambda f: [*_practice(f), "backup", "create", "-o", str(f / "backup.zip")],
+            lambda f: [f / "backup.zip"],
+        ),
+        Writer(
             "guided notebooks (prepare, init)",
             lambda f: [*_practice(f), "prepare", "lana", "--force"],
             _notebooks,
@@ -181,6 +186,11 @@ def whole(path: Path, like: Path | None = None) -> bool:
 
             case = parse_case(data.decode("utf-8"), str(path))
             return like is None or _shape(case) == _shape(parse_case(like.read_bytes()))
+        if path.suffix == ".zip":
+            import zipfile
+
+            with zipfile.ZipFile(path) as archive:
+                return archive.testzip() is None and "manifest.json" in archive.namelist()
         if path.suffix == ".json":
             return json.loads(data) is not None
     except Exception:  # noqa: BLE001 - any parse failure means a part of a file
