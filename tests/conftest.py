@@ -15,17 +15,33 @@ from workbook.sample import sample_case
 from workbook.store import Store
 
 _databases = itertools.count()
+#: The values of CI that mean "this is CI" (any case): what CI services and people set.
+CI_TRUE = frozenset({"true", "1", "yes", "on"})
+
+
+def under_ci() -> bool:
+    """Whether the suite runs under CI (``CI`` set to true, 1, yes or on, in any case).
+
+    ``.ci/run`` sets ``CI=true`` itself. Under CI a missing PostgreSQL, Chromium, Playwright
+    or axe-core is a failure, never a skip: every check the suite knows of must run there.
+    """
+    return os.environ.get("CI", "").strip().lower() in CI_TRUE
+
+
+def unavailable(what: str, reason: str) -> None:
+    """Skip a test whose ``what`` (a server, a browser) is missing here; under CI, fail it."""
+    if under_ci():
+        pytest.fail(f"{what} must run under CI, but {reason}", pytrace=False)
+    pytest.skip(f"{what} skipped: {reason}")
 
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A real PostgreSQL server for the session. Under CI=true, failing to start is a failure."""
+    """A real PostgreSQL server for the session. Under CI, failing to start is a failure."""
     try:
         server = PostgresServer().start()
     except PostgresUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must run under CI but could not start: {exc}")
-        pytest.skip(f"no PostgreSQL server here: {exc}")
+        unavailable("the PostgreSQL tests", f"no server could start: {exc}")
     yield server
     server.stop()
 
