@@ -178,6 +178,27 @@ def test_checkin_shows_previous_and_saves_progress(wb):
     )
 
 
+@pytest.mark.parametrize(
+    "today, since, warned",
+    [(date(2026, 12, 1), "7 days ago", False), (date(2026, 12, 2), "8 days ago", True)],
+)
+def test_the_forms_count_from_the_sessions_day_not_the_clock(
+    lana_store, practice, today, since, warned
+):
+    """Lana's last check-in was on 24 November; a week later the form still passes it."""
+    from workbook.forms import Workbook
+
+    wb = Workbook("lana", str(practice.path), practice.db_url, today=today)
+    try:
+        checkins, ideas = wb.form("checkins"), wb.form("ideas")
+        assert f"Previous check-in: 2026-11-24 ({since})" in checkins.note.value
+        assert ("more than a week" in checkins.note.value) is warned
+        assert checkins.fields["date"].get() == today  # a new check-in is dated that day
+        assert ideas.fields["added"].get() == today
+    finally:
+        wb.store.close()
+
+
 def test_checkin_rulers_are_bounded_and_required_date(wb):
     form = wb.form("checkins")
     before = snapshot(wb.store)
