@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,20 @@ def unavailable(what: str, reason: str) -> None:
     if under_ci():
         pytest.fail(f"{what} must run under CI, but {reason}", pytrace=False)
     pytest.skip(f"{what} skipped: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Each test ends with the environment it started with, so no test sees what another left.
+
+    Commands run in-process can set variables for the servers they start (``workbook app`` sets
+    WORKBOOK_AUDIENCE), and the audience banner reads it.
+    """
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")
@@ -81,7 +96,9 @@ def lana_store(store: Store, lana):
     return store
 
 
-_reflected: dict[int, MetaData] = {}
+# Each store's tables, reflected once. Weakly held: a store made later in the session may be
+# given the id of one that is gone, and must never reuse its tables.
+_reflected: weakref.WeakKeyDictionary[Store, MetaData] = weakref.WeakKeyDictionary()
 
 
 def minimal_case(client_id: str = "new", name: str = "New Client"):
@@ -103,9 +120,9 @@ def minimal_case(client_id: str = "new", name: str = "New Client"):
 
 def snapshot(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a refused change left the database as it was."""
-    meta = _reflected.get(id(store))
+    meta = _reflected.get(store)
     if meta is None:
-        meta = _reflected[id(store)] = MetaData()
+        meta = _reflected[store] = MetaData()
         meta.reflect(store.engine)
     with store.engine.connect() as conn:
         return {

@@ -75,3 +75,15 @@ def test_the_suite_runs_in_random_order_and_an_empty_run_fails():
     ran = _pytest("tests/test_ci.py", "-k", "no_test_has_this_name")
     assert ran.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, ran.stdout + ran.stderr
     assert "Using --randomly-seed=" in ran.stdout  # pytest-randomly is on, and says its seed
+
+
+def test_a_command_run_in_process_leaves_no_variable_behind_it(tmp_path):
+    """``workbook app`` sets the audience for its server; the next test must not inherit it."""
+    from tests.conftest import _environment_restored
+
+    restoring = _environment_restored.__wrapped__()  # the autouse fixture, driven by hand
+    next(restoring)
+    os.environ["WORKBOOK_AUDIENCE"] = "client"
+    os.environ.pop("HOME", None)
+    next(restoring, None)
+    assert "WORKBOOK_AUDIENCE" not in os.environ and "HOME" in os.environ
