@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import weakref
 from pathlib import Path
 
 import pytest
@@ -15,17 +16,47 @@ from workbook.sample import sample_case
 from workbook.store import Store
 
 _databases = itertools.count()
+#: The values of CI that mean "this is CI" (any case): what CI services and people set.
+CI_TRUE = frozenset({"true", "1", "yes", "on"})
+
+
+def under_ci() -> bool:
+    """Whether the suite runs under CI (``CI`` set to true, 1, yes or on, in any case).
+
+    ``.ci/run`` sets ``CI=true`` itself. Under CI a missing PostgreSQL, Chromium, Playwright
+    or axe-core is a failure, never a skip: every check the suite knows of must run there.
+    """
+    return os.environ.get("CI", "").strip().lower() in CI_TRUE
+
+
+def unavailable(what: str, reason: str) -> None:
+    """Skip a test whose ``what`` (a server, a browser) is missing here; under CI, fail it."""
+    if under_ci():
+        pytest.fail(f"{what} must run under CI, but {reason}", pytrace=False)
+    pytest.skip(f"{what} skipped: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _environment_restored():
+    """Each test ends with the environment it started with, so no test sees what another left.
+
+    Commands run in-process can set variables for the servers they start (``workbook app`` sets
+    WORKBOOK_AUDIENCE), and the audience banner reads it.
+    """
+    saved = dict(os.environ)
+    yield
+    if os.environ != saved:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="session")
 def pg_server():
-    """A real PostgreSQL server for the session. Under CI=true, failing to start is a failure."""
+    """A real PostgreSQL server for the session. Under CI, failing to start is a failure."""
     try:
         server = PostgresServer().start()
     except PostgresUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL must run under CI but could not start: {exc}")
-        pytest.skip(f"no PostgreSQL server here: {exc}")
+        unavailable("the PostgreSQL tests", f"no server could start: {exc}")
     yield server
     server.stop()
 
@@ -65,7 +96,9 @@ def lana_store(store: Store, lana):
     return store
 
 
-_reflected: dict[int, MetaData] = {}
+# Each store's tables, reflected once. Weakly held: a store made later in the session may be
+# given the id of one that is gone, and must never reuse its tables.
+_reflected: weakref.WeakKeyDictionary[Store, MetaData] = weakref.WeakKeyDictionary()
 
 
 def minimal_case(client_id: str = "new", name: str = "New Client"):
@@ -87,9 +120,9 @@ def minimal_case(client_id: str = "new", name: str = "New Client"):
 
 def snapshot(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, to show that a refused change left the database as it was."""
-    meta = _reflected.get(id(store))
+    meta = _reflected.get(store)
     if meta is None:
-        meta = _reflected[id(store)] = MetaData()
+        meta = _reflected[store] = MetaData()
         meta.reflect(store.engine)
     with store.engine.connect() as conn:
         return {

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from workbook.casefile import case_data, dump_case, parse_case, read_case, write_case
 from workbook.cli import cli
-from workbook.errors import CaseFileError
+from workbook.errors import CaseFileError, WorkbookError
 from workbook.sample import sample_text
 
 
@@ -148,3 +148,13 @@ def test_checkin_by_refuses_anyone_else():
         Exception, match=r"checkins\[0\]\.by: must be one of client or practitioner"
     ):
         parse_case(CHECKIN_CASE.replace("{by}", "    by: friend\n"))
+
+
+def test_an_unknown_key_with_a_line_break_is_named_on_one_line():
+    """Found by the fuzz test under another seed: the key was printed as typed, on two lines."""
+    text = sample_text().replace("format: 1", '? "bad\\n\\tkey"\n: null\nformat: 1', 1)
+    with pytest.raises(WorkbookError) as raised:
+        parse_case(text, "case.yaml")
+    message = str(raised.value)
+    assert "\n" not in message and "\t" not in message
+    assert message == "case.yaml, line 5: bad\\n\\tkey: is not a known key here"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -200,6 +200,62 @@ def test_no_check_in_fails_once_the_plan_is_older_than_a_week():
     new = _finding(lambda d: _with_checkins(d), "weekly_checkins", as_of=date(2026, 10, 4))
     assert new.status == PASS  # the last interview was on 2026-10-02: the plan is days old
     assert new.message == "No check-in yet; the plan is new. Hold the first by 2026-10-09."
+
+
+# The weekly rule at its edges: up to a week apart passes, 8 to 14 days warns, more fails.
+GAPS = [(7, PASS), (8, WARN), (14, WARN), (15, FAIL)]
+FIRST = date(2026, 10, 6)
+
+
+@pytest.mark.parametrize("days, status", GAPS)
+def test_a_gap_between_check_ins_at_the_edges_of_a_week(days, status):
+    second = FIRST + timedelta(days=days)
+    f = _finding(
+        lambda d: _with_checkins(d, FIRST.isoformat(), second.isoformat()),
+        "weekly_checkins",
+        as_of=second,  # the last check-in is today: only the gap between them counts
+    )
+    assert f.status == status, f.message
+    if status != PASS:
+        assert f.message.startswith(
+            f"1 gap of more than a week between check-ins, {days} days from "
+            f"{FIRST.isoformat()} to {second.isoformat()}."
+        )
+
+
+@pytest.mark.parametrize("days, status", GAPS)
+def test_days_since_the_last_check_in_at_the_edges_of_a_week(days, status):
+    dates = [FIRST.isoformat(), (FIRST + timedelta(days=7)).isoformat()]
+    as_of = FIRST + timedelta(days=7 + days)
+    f = _finding(lambda d: _with_checkins(d, *dates), "weekly_checkins", as_of=as_of)
+    assert f.status == status, f.message
+    if status != PASS:
+        assert f.message.startswith(
+            f"{days} days without contact from the last check-in, on {dates[-1]}, "
+            f"to {as_of.isoformat()}."
+        )
+
+
+def test_silence_past_the_plans_target_date_counts_only_up_to_it():
+    dates = [FIRST.isoformat(), (FIRST + timedelta(days=7)).isoformat()]
+    target = FIRST + timedelta(days=7 + 8)
+
+    def change(d):
+        _with_checkins(d, *dates)
+        d["plan"]["target"] = target.isoformat()
+
+    f = _finding(change, "weekly_checkins", as_of=target + timedelta(days=30))
+    assert f.status == WARN, f.message  # 8 days to the target, not 38 to today
+    assert "8 days without contact" in f.message and "the plan's target date" in f.message
+
+
+@pytest.mark.parametrize("days, status", [(7, PASS), (8, FAIL)])
+def test_the_first_check_in_is_due_a_week_after_the_plan(days, status):
+    planned = date(2026, 10, 2)  # the last interview: the plan is made after it
+    f = _finding(
+        lambda d: _with_checkins(d), "weekly_checkins", as_of=planned + timedelta(days=days)
+    )
+    assert f.status == status, f.message
 
 
 def test_no_check_in_means_nothing_to_follow_up_and_no_supports_yet():

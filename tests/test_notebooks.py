@@ -73,6 +73,8 @@ def test_nbval_lax_over_the_notebooks(tmp_path):
             "-q",
             "-p",
             "no:cacheprovider",
+            "-p",
+            "no:randomly",  # a notebook's cells run in their order, never shuffled
             "--rootdir",
             str(tmp_path),
             *map(str, NOTEBOOKS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -39,7 +40,7 @@ class InvalidRecord(WorkbookError):
         where = self.source or "case"
         if self.line:
             where += f", line {self.line}"
-        field = f"{self.path}: " if self.path else ""
+        field = f"{_escaped(self.path)}: " if self.path else ""  # a key may hold a line break
         shown = "" if self.value is _NOTHING else f" (got {_show(self.value)})"
         return f"{where}: {field}{self.message}{shown}"
 
@@ -77,6 +78,11 @@ class _Nothing:
 
 _NOTHING: Any = _Nothing()
 NOTHING = _NOTHING
+
+
+def _escaped(text: str) -> str:
+    """``text`` with control characters written as escapes (``\\n``), so it stays one line."""
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _show(value: Any, limit: int = 60) -> str:

@@ -4,7 +4,7 @@ through the ``workbook`` command line on a fresh practice holding the sample cli
 Each test module gets its own practice and its own server (module scope); each test gets its
 own browser context (page), so no cookies, storage or kernels leak between tests. Chromium is
 Debian's (/usr/bin/chromium); without it (or Playwright) the tests are skipped, except under
-CI=true where that is a failure.
+CI (``tests.conftest.under_ci``) where that is a failure.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, select
 
+from tests.conftest import unavailable
 from workbook.generate import export
 from workbook.practice import Practice
 
@@ -53,7 +54,7 @@ if expect is not None:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless. Missing here: skip, unless under CI=true (then fail)."""
+    """Debian's Chromium, headless. Missing here: skip, unless under CI (then fail)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -68,9 +69,7 @@ def browser():
 
 
 def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"browser tests must run under CI=true, but {reason}")
-    pytest.skip(f"browser tests skipped: {reason}")
+    unavailable("the browser tests", reason)  # a skip here, a failure under CI
 
 
 @pytest.hookimpl(wrapper=True)

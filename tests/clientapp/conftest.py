@@ -1,16 +1,21 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from tests.conftest import minimal_case
 from workbook.clientapp.pages import ClientPages
+
+#: The day the pages take as today, whatever the clock: three days after Lana's last check-in.
+TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture
 def pages(lana_store, practice):
     """Lana's client pages, on the same practice as ``lana_store``, with a second client there."""
     lana_store.save(minimal_case("zed-other", "Zed Othername"))
-    session = ClientPages("lana", str(practice.path), practice.db_url)
+    session = ClientPages("lana", str(practice.path), practice.db_url, today=TODAY)
     yield session
     session.store.close()
 
@@ -22,6 +27,6 @@ def wb_practitioner_app(lana_store, practice, monkeypatch):
     from workbook.forms import Workbook
 
     monkeypatch.setenv(audience.ENV, "practitioner")
-    session = Workbook("lana", str(practice.path), practice.db_url)
+    session = Workbook("lana", str(practice.path), practice.db_url, today=TODAY)
     yield session
     session.store.close()

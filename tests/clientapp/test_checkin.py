@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from tests.clientapp.conftest import TODAY
 from tests.conftest import minimal_case, snapshot
 from workbook.clientapp.checkin import save_self_checkin
 from workbook.forms import Workbook
@@ -78,7 +79,7 @@ def test_form_saves_and_the_practitioners_step4_shows_it(pages, practice):
     assert outcome.ok, outcome.message
     assert "saved" in form.status.value and form.notes.get() == ""  # cleared for the next one
 
-    step4 = Workbook("lana", str(practice.path), practice.db_url)
+    step4 = Workbook("lana", str(practice.path), practice.db_url, today=TODAY)
     try:
         checkins = step4.form("checkins")
         table = checkins.table.value

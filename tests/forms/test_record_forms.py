@@ -91,6 +91,28 @@ def test_practitioner_ideas_wait_for_permission(blank_wb):
     assert "practitioner" in ideas.table.value and "client" in ideas.table.value
 
 
+def test_editing_an_idea_into_the_practitioners_waits_for_permission_too(blank_wb):
+    """The gate holds for a change as for a new idea: no way round it through the chooser."""
+    ideas, permission = blank_wb.form("ideas"), blank_wb.form("permission")
+    _fill(ideas, text="Her own idea", source="client")
+    ideas.save_button.click()
+    before = snapshot(blank_wb.store)
+    for answer in (None, False):  # never asked, then asked and refused
+        if answer is not None:
+            _fill(permission, asked=date(2026, 11, 2), granted=answer)
+            permission.save_button.click()
+            before = snapshot(blank_wb.store)
+        ideas.chooser.value = "i1"
+        _fill(ideas, text="My idea after all", source="practitioner")
+        ideas.save_button.click()
+        assert "Not saved" in ideas.status.value
+        assert ideas.fields["source"].error.value, answer
+        assert snapshot(blank_wb.store) == before, answer
+    assert [(i.text, i.source) for i in blank_wb.store.load("new").ideas] == [
+        ("Her own idea", "client")
+    ]
+
+
 def test_interview_referral_and_ideas_choices(wb):
     form = wb.form("interviews")
     assert ("v3 · Hélène Tremblay", "v3") in form.fields["referred_by"].input.options
@@ -154,6 +176,27 @@ def test_checkin_shows_previous_and_saves_progress(wb):
         {"a7": 1},
         ["counselling"],
     )
+
+
+@pytest.mark.parametrize(
+    "today, since, warned",
+    [(date(2026, 12, 1), "7 days ago", False), (date(2026, 12, 2), "8 days ago", True)],
+)
+def test_the_forms_count_from_the_sessions_day_not_the_clock(
+    lana_store, practice, today, since, warned
+):
+    """Lana's last check-in was on 24 November; a week later the form still passes it."""
+    from workbook.forms import Workbook
+
+    wb = Workbook("lana", str(practice.path), practice.db_url, today=today)
+    try:
+        checkins, ideas = wb.form("checkins"), wb.form("ideas")
+        assert f"Previous check-in: 2026-11-24 ({since})" in checkins.note.value
+        assert ("more than a week" in checkins.note.value) is warned
+        assert checkins.fields["date"].get() == today  # a new check-in is dated that day
+        assert ideas.fields["added"].get() == today
+    finally:
+        wb.store.close()
 
 
 def test_checkin_rulers_are_bounded_and_required_date(wb):

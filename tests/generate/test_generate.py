@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import stat
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -54,6 +55,24 @@ def lana_generated(tmp_path_factory):
     result = generate_one(practice, "lana", as_of=AS_OF)
     assert result.ok, result.error
     return practice, {p.suffix: p for p in result.files}
+
+
+@pytest.fixture
+def lana_generated_copy(lana_generated, tmp_path):
+    """A copy of the module's practice and Lana's files, for a test that generates again or
+    writes beside them: the module's own copy stays as generated, whatever the order of tests."""
+    from workbook.practice import Practice
+
+    practice, files = lana_generated
+    before = _listing(practice.path)
+    copy = Practice(shutil.copytree(practice.path, tmp_path / "practice"))
+    folder = copy.workbooks("lana")
+    yield copy, {suffix: folder / path.name for suffix, path in files.items()}
+    assert _listing(practice.path) == before, "the test changed the module's practice"
+
+
+def _listing(folder) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
 def test_every_format_is_written_privately(lana_generated):
@@ -128,8 +147,8 @@ def test_calendar_has_actions_and_weekly_checkins(lana_generated):
     assert len({str(e["uid"]) for e in events}) == len(events)
 
 
-def test_practitioner_copy_adds_reflections_and_notes(lana_generated):
-    practice, client_files = lana_generated
+def test_practitioner_copy_adds_reflections_and_notes(lana_generated_copy):
+    practice, client_files = lana_generated_copy
     result = generate_one(practice, "lana", audience="practitioner", formats=["html"], as_of=AS_OF)
     assert result.ok, result.error
     page = result.files[0].read_text(encoding="utf-8")
@@ -177,9 +196,9 @@ def test_hostile_text_is_shown_literally(store, practice, hostile_case):
 
 
 def test_failing_section_is_named_and_keeps_the_previous_good_files(
-    lana_generated, tmp_path, monkeypatch
+    lana_generated_copy, tmp_path, monkeypatch
 ):
-    practice, _ = lana_generated
+    practice, _ = lana_generated_copy
     folder = practice.workbooks("lana")
     good = {
         name: (folder / name).read_bytes()
@@ -279,11 +298,11 @@ def test_cli_errors(lana_store, practice):
     assert run(cli, [*_args(practice), "generate", "lana", "--all"]).exit_code == 2
 
 
-def test_generating_from_code_that_runs_an_event_loop(lana_generated):
+def test_generating_from_code_that_runs_an_event_loop(lana_generated_copy):
     """A notebook (or Playwright's sync API) already runs an event loop in the thread."""
     import asyncio
 
-    practice, _ = lana_generated
+    practice, _ = lana_generated_copy
 
     async def inside_a_loop():
         return generate_one(practice, "lana", formats=["ics"], as_of=AS_OF)
@@ -402,9 +421,9 @@ def test_early_client_gets_a_short_workbook(clients_generated):
 
 
 def test_kernel_output_goes_to_the_practitioner_not_the_documents(
-    lana_generated, tmp_path, monkeypatch
+    lana_generated_copy, tmp_path, monkeypatch
 ):
-    practice, _ = lana_generated
+    practice, _ = lana_generated_copy
     noisy = nbformat.read(execute_module.TEMPLATE, as_version=4)
     noisy.cells.insert(
         2,
@@ -422,8 +441,8 @@ def test_kernel_output_goes_to_the_practitioner_not_the_documents(
         assert "a test warning" not in text and "UserWarning" not in text, name
 
 
-def test_one_format_leaves_the_others_alone(lana_generated):
-    practice, client_files = lana_generated
+def test_one_format_leaves_the_others_alone(lana_generated_copy):
+    practice, client_files = lana_generated_copy
     before = {path.name: path.read_bytes() for path in client_files.values()}
     assert {".ipynb", ".html", ".pdf", ".ics"} <= set(client_files)
     result = generate_one(practice, "lana", formats=["ics"], as_of=AS_OF)

@@ -164,3 +164,18 @@ def test_plan_without_checkins_shows_progress_but_no_empty_trend(clients):
     assert "No check-ins yet" in _text(shown)
     images = [d for d in shown if isinstance(d, Image)]
     assert len(images) == 1  # the progress bar; no trend, no axis of unscored rows
+
+
+@pytest.mark.parametrize(
+    "section, private",
+    [
+        ("reflections", "Holding back was uncomfortable"),  # a reflection entry of Lana's
+        ("fidelity", "Permission is asked before your ideas"),  # a check's name
+    ],
+)
+def test_practitioner_only_sections_show_the_client_nothing(clients, section, private):
+    """The section guards itself, whatever the template asks (generate also drops the cell)."""
+    practice, _ = clients
+    theirs = _run(practice, "lana", "practitioner", [section])[section]
+    assert private in _text(theirs)
+    assert _run(practice, "lana", "client", [section])[section] == []

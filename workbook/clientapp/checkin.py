@@ -167,7 +167,9 @@ class SelfCheckinForm:
         fields |= {"notes": self.notes}
         for f in (*fields.values(), *self.actions):
             f.show_error(None)
-        outcome = save_self_checkin(self.pages.store, self.pages.client, self.values())
+        outcome = save_self_checkin(
+            self.pages.store, self.pages.client, self.values(), self.pages.today
+        )
         if not outcome.ok and outcome.field in fields:
             fields[outcome.field].show_error(outcome.message)
         if outcome.ok:

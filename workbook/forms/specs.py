@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from datetime import date
 from typing import TYPE_CHECKING
 
 from ..model.vocab import (
@@ -161,7 +160,7 @@ def ideas(wb: Workbook) -> RecordForm:
         defaults=lambda: {
             "id": wb.next_id("ideas"),
             "source": "client",
-            "added": date.today(),
+            "added": wb.today(),
             "status": "open",
         },
     )
@@ -183,7 +182,7 @@ def interviews(wb: Workbook) -> RecordForm:
             ManyField("ideas", "Ideas it tested", lambda: _ideas(wb)),
         ],
         "Informational interviews",
-        defaults=lambda: {"id": wb.next_id("interviews"), "date": date.today()},
+        defaults=lambda: {"id": wb.next_id("interviews"), "date": wb.today()},
     )
 
 
@@ -229,7 +228,7 @@ def checkins(wb: Workbook) -> RecordForm:
     def note() -> str:
         if not wb.case:
             return ""
-        last, days = logic.previous_checkin(wb.case)
+        last, days = logic.previous_checkin(wb.case, wb.today())
         if last is None:
             return "<p>No check-in yet: this will be the first.</p>"
         when = "today" if days == 0 else f"{days} day{'s' * (days != 1)} ago"
@@ -271,7 +270,7 @@ def checkins(wb: Workbook) -> RecordForm:
         ],
         "Check-in",
         note=note,
-        defaults=lambda: {"date": date.today()},
+        defaults=lambda: {"date": wb.today()},
     )
 
 
@@ -295,7 +294,7 @@ def reflections(wb: Workbook) -> RecordForm:
             EntriesField("entries", "Your reflection", model.input, STAGE_PROMPTS),
         ],
         "Reflection",
-        defaults=lambda: {"date": date.today(), "model": REFLECTION_MODELS[1]},
+        defaults=lambda: {"date": wb.today(), "model": REFLECTION_MODELS[1]},
     )
 
 

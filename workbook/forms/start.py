@@ -35,6 +35,7 @@ class Chooser:
         store: Store,
         selected: str | None = None,
         server: Server | None = None,
+        today: date | None = None,
     ):
         self.practice, self.store, self.server = practice, store, server
         self.pick = w.Dropdown(description="Client", layout=w.Layout(width="30em"))
@@ -54,7 +55,7 @@ class Chooser:
         ]
         for f in self.fields:
             f.tag("newclient")
-        self.fields[2].set(date.today())
+        self.fields[2].set(today or date.today())  # a new client starts today
         whole = w.Layout(width="auto")  # the labels are shown whole, never cut off
         self.create = w.Button(
             description="Create client", button_style="primary", icon="plus", layout=whole

@@ -8,6 +8,7 @@ widget state, so closing the browser or restarting the kernel loses nothing.
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,15 @@ from .start import Chooser
 
 class Workbook:
     def __init__(
-        self, client: str | None = None, practice: str | None = None, db_url: str | None = None
+        self,
+        client: str | None = None,
+        practice: str | None = None,
+        db_url: str | None = None,
+        today: date | None = None,
     ):
+        """``today`` fixes the day the forms take as today (tests); by default it is the clock's,
+        read afresh each time, as a notebook may stay open past midnight."""
+        self._today = today
         self.practice = Practice.locate(practice or None, db_url or None)
         self.store = self.practice.open()
         self.forms: list[RecordForm | SectionForm] = []
@@ -48,6 +56,10 @@ class Workbook:
         self._render_header()
 
     # -- state ----------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The day new records are dated and check-ins are counted from."""
+        return self._today or date.today()
 
     def items(self, kind: str) -> list[Any]:
         return logic.items(self.case, kind) if self.case else []
@@ -108,7 +120,7 @@ class Workbook:
     def chooser(self) -> Chooser:
         """The start-here chooser (for start-here copies made before it moved to the practice
         folder): it shows links to a client's notebooks, and never switches this session."""
-        return Chooser(self.practice, self.store, self.client)
+        return Chooser(self.practice, self.store, self.client, today=self.today())
 
     def _render_header(self) -> None:
         where = html.escape(self.practice.path.resolve().name)  # not the server's full path
