@@ -270,3 +270,15 @@ def test_sample_client_drafts_a_course_for_the_idea_marcus_tied_to_a_certificate
     assert [a.ideas for a in plan.actions] == [("i1",)]
     assert "Marcus Oyelaran" in plan.actions[0].why
     assert "résumé (a1" in " ".join(plan.notes)
+
+
+def test_rank_skills_agrees_with_the_frames_ranking(lana):
+    from workbook.draft import rank_skills
+    from workbook.frames import skills_ranked
+
+    frames = case_frames(lana)
+    pairs = list(zip(frames.story_skills["story"], frames.story_skills["skill"], strict=True))
+    expected = skills_ranked(frames)
+    assert rank_skills(pairs) == dict(
+        zip(expected["skill"], map(int, expected["stories"]), strict=True)
+    )

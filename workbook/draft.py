@@ -43,7 +43,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from .frames import Frames, skills_ranked
+from .frames import Frames
 
 DEFAULT_WEEKS = 8
 TOP_SKILLS = 3
@@ -146,24 +146,62 @@ class DraftedPlan:
 # ---------------------------------------------------------------------------------- the rules
 
 
+@dataclass(frozen=True)
+class _Records:
+    """The few columns the rules read, taken out of the frames once as plain Python rows: the
+    frames are small, and row by row pandas costs more than the rules themselves."""
+
+    name: str
+    target: date | None
+    ideas: list[dict]
+    interviews: list[dict]
+    actions: list[dict]
+    story_skills: list[tuple[str, str]]
+    titles: dict[str, str]
+
+    @classmethod
+    def of(cls, frames: Frames) -> _Records:
+        client = _rows(frames.client, ["name", "plan_target"])
+        target = client[0]["plan_target"] if client else None
+        return cls(
+            name=str(client[0]["name"]) if client else "",
+            target=None if pd.isna(target) else target.date(),
+            ideas=_rows(frames.ideas, ["id", "text", "status"]),
+            interviews=_rows(
+                frames.interviews, ["id", "person", "referred_by", "insights", "ideas"]
+            ),
+            actions=_rows(frames.actions, ["id", "text", "status", "ideas"]),
+            story_skills=list(
+                zip(frames.story_skills["story"], frames.story_skills["skill"], strict=True)
+            ),
+            titles=dict(zip(frames.stories["id"], frames.stories["title"], strict=True)),
+        )
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """A frame's rows as dicts of plain values, column by column (much faster than by row)."""
+    values = [frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
 def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
     """Draft a goal and actions from a client's records (see the module's docstring)."""
     as_of = as_of or date.today()
-    target, notes = _target(frames, as_of)
+    rec = _Records.of(frames)
+    target, notes = _target(rec.target, as_of)
     assumed = bool(notes)
-    chosen = frames.ideas[frames.ideas["status"] == "chosen"]
-    if chosen.empty:
+    ideas = {r["id"]: _phrase(r["text"]) for r in rec.ideas if r["status"] == "chosen"}
+    if not ideas:
         return DraftedPlan("", target, [], [NO_CHOSEN, *notes], target_assumed=assumed)
-    ideas = {row.id: _phrase(row.text) for row in chosen.itertuples()}
     credential = {i for i in ideas if CREDENTIAL.search(ideas[i])}
     work = [i for i in ideas if i not in credential] or list(ideas)
-    skills = skills_ranked(frames)
-    top = [str(s) for s in skills["skill"].head(TOP_SKILLS)]
-    stories = _stories_behind(frames, top)
-    name = _first_name(frames)
+    counts = rank_skills(rec.story_skills)
+    top = list(counts)[:TOP_SKILLS]
+    stories = _stories_behind(rec, top)
+    name = _first_name(rec.name)
 
     proposed: list[tuple[str, str, str, list[str], list[str], str]] = []  # kind, text, owner...
-    tested = _tested(frames)
+    tested = {i for v in rec.interviews for i in v["ideas"]}
     for i in ideas:
         if i not in tested:
             proposed.append(
@@ -184,7 +222,7 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
     lead = top[0] if top else "your strengths"
     story = stories[0] if stories else "one of your stories"
     evidence = (
-        f"{top[0]} shows up in {_count(skills, top[0])}" if top else "no story has named skills yet"
+        f"{top[0]} shows up in {_count(counts[top[0]])}" if top else "no story has named skills yet"
     )
     proposed += [
         (
@@ -215,9 +253,10 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
             "the résumé.",
         ),
     ]
-    proposed.append(_networking(frames, work, top))
-    for i in sorted(credential | _needs_credential(frames, ideas), key=list(ideas).index):
-        where = _credential_evidence(frames, i, ideas[i])
+    proposed.append(_networking(rec.interviews, work, top))
+    needs = {i for i in ideas if _naming_credential(rec.interviews, i)}
+    for i in sorted(credential | needs, key=list(ideas).index):
+        where = _credential_evidence(rec.interviews, i, ideas[i])
         what = (
             f"Look into {ideas[i]}"
             if i in credential
@@ -247,7 +286,7 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
             "it counts.",
         )
     )
-    kept, skipped = _without_duplicates(frames, proposed)
+    kept, skipped = _without_duplicates(rec.actions, proposed)
     if skipped:
         notes.append(
             f"Already in the plan, so not drafted again: {', '.join(skipped)}."
@@ -273,16 +312,25 @@ def spread(as_of: date, target: date, n: int) -> list[date]:
 # ---------------------------------------------------------------------------------- the parts
 
 
-def _target(frames: Frames, as_of: date) -> tuple[date, list[str]]:
-    target = frames.client["plan_target"].iloc[0] if len(frames.client) else pd.NaT
+def rank_skills(story_skills: list[tuple[str, str]]) -> dict[str, int]:
+    """Each skill and the number of stories showing it, most shown first, then by name: the
+    order of :func:`workbook.frames.skills_ranked`, kept in plain Python for speed (a test
+    keeps the two in step)."""
+    stories: dict[str, set[str]] = {}
+    for story, skill in story_skills:
+        stories.setdefault(skill, set()).add(story)
+    ranked = sorted(stories.items(), key=lambda item: (-len(item[1]), item[0]))
+    return {skill: len(shown) for skill, shown in ranked}
+
+
+def _target(target: date | None, as_of: date) -> tuple[date, list[str]]:
     default = as_of + timedelta(weeks=DEFAULT_WEEKS)
-    if pd.isna(target):
+    if target is None:
         return default, [
             f"The plan has no target date yet; the drafts assume {default.isoformat()} "
             f"({DEFAULT_WEEKS} weeks on). Set the target in the goal form to schedule them "
             "from it."
         ]
-    target = target.date()
     if target < as_of:
         return default, [
             f"The plan's target date ({target.isoformat()}) has passed; the drafts assume "
@@ -304,39 +352,31 @@ def _phrase(text: str) -> str:
 NAMES_KEPT = {"i"}
 
 
-def _first_name(frames: Frames) -> str:
-    name = str(frames.client["name"].iloc[0]) if len(frames.client) else ""
+def _first_name(name: str) -> str:
     return name.split()[0] if name.split() else "the client"
 
 
-def _count(skills: pd.DataFrame, skill: str) -> str:
-    n = int(skills.loc[skills["skill"] == skill, "stories"].iloc[0])
+def _count(n: int) -> str:
     return f"{n} of your stories" if n != 1 else "one of your stories"
 
 
-def _stories_behind(frames: Frames, top: list[str]) -> list[str]:
-    """The titles of the stories that show the top skills, most relevant first."""
-    links = frames.story_skills[frames.story_skills["skill"].isin(top)]
-    order = links.groupby("story", sort=False).size().sort_values(ascending=False, kind="stable")
-    titles = dict(zip(frames.stories["id"], frames.stories["title"], strict=True))
-    return [f"“{titles[s]}”" for s in order.index if s in titles][:3]
+def _stories_behind(rec: _Records, top: list[str]) -> list[str]:
+    """The titles of the stories that show the top skills, those showing most of them first."""
+    shown: dict[str, int] = {}
+    for story, skill in dict.fromkeys(rec.story_skills):
+        if skill in top:
+            shown[story] = shown.get(story, 0) + 1
+    order = sorted(shown, key=lambda s: -shown[s])  # stable: in the order they were recorded
+    return [f"“{rec.titles[s]}”" for s in order if s in rec.titles][:3]
 
 
-def _tested(frames: Frames) -> set[str]:
-    return {i for ideas in frames.interviews["ideas"] for i in ideas}
-
-
-def _needs_credential(frames: Frames, ideas: dict[str, str]) -> set[str]:
-    return {i for i in ideas if _interview_naming_credential(frames, i) is not None}
-
-
-def _interview_naming_credential(frames: Frames, idea: str):  # noqa: ANN202 - (row, word)
+def _naming_credential(interviews: list[dict], idea: str) -> tuple[dict, str] | None:
     """The first interview that tested ``idea`` and named a credential, and the word it used;
     one naming something stronger than a course (a certificate, a licence) comes first."""
     found = []
-    for row in frames.interviews.itertuples():
-        if idea in row.ideas and isinstance(row.insights, str):
-            words = [m[0].lower() for m in CREDENTIAL.finditer(row.insights)]
+    for row in interviews:
+        if idea in row["ideas"] and isinstance(row["insights"], str):
+            words = [m[0].lower() for m in CREDENTIAL.finditer(row["insights"])]
             strong = [w for w in words if not w.startswith("course")]
             if words:
                 found.append((not strong, (strong or words)[0], row))
@@ -346,19 +386,20 @@ def _interview_naming_credential(frames: Frames, idea: str):  # noqa: ANN202 - (
     return row, word
 
 
-def _credential_evidence(frames: Frames, idea: str, text: str) -> str:
+def _credential_evidence(interviews: list[dict], idea: str, text: str) -> str:
     if CREDENTIAL.search(text):
         return "The idea itself is a course or credential"
-    row, word = _interview_naming_credential(frames, idea)
-    return f"Your interview with {row.person} mentioned a {word.rstrip('s')} for this work"
+    row, word = _naming_credential(interviews, idea)
+    return f"Your interview with {row['person']} mentioned a {word.rstrip('s')} for this work"
 
 
-def _networking(frames: Frames, work: list[str], top: list[str]) -> tuple:
-    interviews = frames.interviews
-    referred = interviews[interviews["referred_by"].notna()]
-    people_ids = list(dict.fromkeys([*referred["referred_by"], *referred["id"]]))
-    persons = dict(zip(interviews["id"], interviews["person"], strict=True))
-    people = [persons[p] for p in people_ids if p in persons] or list(interviews["person"])
+def _networking(interviews: list[dict], work: list[str], top: list[str]) -> tuple:
+    referred = [v for v in interviews if isinstance(v["referred_by"], str)]
+    people_ids = list(
+        dict.fromkeys([*(v["referred_by"] for v in referred), *(v["id"] for v in referred)])
+    )
+    persons = {v["id"]: v["person"] for v in interviews}
+    people = [persons[p] for p in people_ids if p in persons] or list(persons.values())
     skills = [s for s in top if s.lower() in ("communication", "collaboration")] or top[:1]
     if people:
         text = (
@@ -387,14 +428,23 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded.lower()).split())
 
 
-def _without_duplicates(frames: Frames, proposed: list[tuple]) -> tuple[list[tuple], list[str]]:
+_KIND_PATTERNS = {
+    kind: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")")
+    for kind, words in KIND_WORDS.items()
+}
+
+
+def _without_duplicates(
+    actions: list[dict], proposed: list[tuple]
+) -> tuple[list[tuple], list[str]]:
     """Drop what the plan already holds (see the module's docstring); name what was dropped."""
-    actions = frames.actions[frames.actions["status"] != "dropped"]
-    existing = [(_normal(a.text), a.id, list(a.ideas)) for a in actions.itertuples()]
+    existing = [
+        (_normal(a["text"]), a["id"], list(a["ideas"])) for a in actions if a["status"] != "dropped"
+    ]
     kept, skipped = [], []
     for item in proposed:
         kind, text, owner, links, skills, why = item
-        words = re.compile(r"\b(?:" + "|".join(map(re.escape, KIND_WORDS[kind])) + ")")
+        words = _KIND_PATTERNS[kind]
         same_kind = [(ident, ideas) for norm, ident, ideas in existing if words.search(norm)]
         served = {i for _, ideas in same_kind for i in ideas}
         plan_wide = any(not ideas for _, ideas in same_kind)
