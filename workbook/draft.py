@@ -479,11 +479,12 @@ def as_text(drafted: DraftedPlan) -> str:
         lines += ["Check it against the modified SMART prompts:"]
         lines += [f"  {name}: {prompt}" for name, prompt in SMART_PROMPTS]
     if drafted.actions:
-        lines += ["", f"Actions ({len(drafted.actions)} drafts, none saved):"]
-        for n, a in enumerate(drafted.actions, 1):
+        n = len(drafted.actions)
+        lines += ["", f"Actions ({n} draft{'s' if n != 1 else ''}, none saved):"]
+        for k, a in enumerate(drafted.actions, 1):
             links = ", ".join([*a.ideas, *a.skills])
             lines += [
-                f"{n}. {a.due.isoformat()}  {a.owner:<12} {a.text}",
+                f"{k}. {a.due.isoformat()}  {a.owner:<12} {a.text}",
                 f"   why: {a.why}",
                 f"   links: {links}" if links else "   links: none",
             ]

@@ -138,7 +138,7 @@ class DraftRow:
         }
         for f in self.fields.values():
             f.tag("draft")
-        self.fields["text"].input.rows = 3
+        self.fields["text"].input.rows = 4
         self.fields["text"].set(d.text)
         self.fields["owner"].set(d.owner)
         self.fields["due"].set(d.due)
