@@ -138,3 +138,17 @@ def test_client_text_is_escaped_in_the_reasons(panel, wb):
     panel.run_button.click()
     html = "".join(r.why.value for r in panel.rows) + panel.notes.value
     assert "<img" not in html and "&lt;img" in html
+
+
+def test_every_control_of_the_panel_has_its_own_label(panel):
+    from tests.forms.test_labels import controls
+
+    panel.run_button.click()
+    found = list(controls(panel.widget))
+    assert len(found) > 3 * len(panel.rows)
+    for control in found:
+        assert control.description.strip(), f"a {type(control).__name__} has no label"
+    keeps = [r.keep.description for r in panel.rows]
+    assert len(set(keeps)) == len(keeps)  # each names its own draft
+    text = panel.rows[1].fields["text"].input.description
+    assert text.startswith("<b>The action</b>") and "(draft 2)" in text
