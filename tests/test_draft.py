@@ -282,3 +282,12 @@ def test_rank_skills_agrees_with_the_frames_ranking(lana):
     assert rank_skills(pairs) == dict(
         zip(expected["skill"], map(int, expected["stories"]), strict=True)
     )
+
+
+def test_the_drafts_as_a_dataframe():
+    plan = drafted(case(TWO_CHOSEN))
+    table = plan.frame()
+    assert list(table.columns) == ["text", "owner", "due", "ideas", "skills", "why"]
+    assert len(table) == len(plan.actions)
+    assert table["due"].dt.date.tolist() == [a.due for a in plan.actions]
+    assert drafted(case([])).frame().empty

@@ -135,6 +135,14 @@ class DraftedPlan:
     notes: list[str] = field(default_factory=list)  # what the practitioner should know
     target_assumed: bool = False  # the target is the default, not the plan's own
 
+    def frame(self) -> pd.DataFrame:
+        """The drafted actions as a DataFrame (one row each; due dates as datetime64)."""
+        rows = [a.as_dict() for a in self.actions]
+        columns = ["text", "owner", "due", "ideas", "skills", "why"]
+        table = pd.DataFrame(rows, columns=columns)
+        table["due"] = pd.to_datetime(table["due"])
+        return table
+
     def as_dict(self) -> dict:
         return {
             "goal": self.goal,
