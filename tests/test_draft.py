@@ -291,3 +291,16 @@ def test_the_drafts_as_a_dataframe():
     assert len(table) == len(plan.actions)
     assert table["due"].dt.date.tolist() == [a.due for a in plan.actions]
     assert drafted(case([])).frame().empty
+
+
+def test_every_chosen_idea_is_served_by_a_draft_or_an_action_already_planned(lana):
+    for idea in lana.ideas:
+        if idea.id == "i4":
+            idea.status = "chosen"
+    plan = draft_plan(case_frames(lana), date(2026, 11, 26))
+    chosen = {i.id for i in lana.ideas if i.status == "chosen"}
+    drafted_for = {i for a in plan.actions for i in a.ideas}
+    planned_for = {i for a in lana.plan.actions if a.status != "dropped" for i in a.ideas}
+    assert chosen == {"i1", "i4", "i5"}
+    assert chosen <= drafted_for | planned_for
+    assert "i4" in drafted_for  # the new idea, which nothing in the plan serves yet

@@ -175,12 +175,19 @@ class DraftPanel:
         self.wb, self.as_of = wb, as_of
         self.drafted: DraftedPlan | None = None
         self.rows: list[DraftRow] = []
-        self.run_button = w.Button(description="Draft the plan", button_style="info", icon="magic")
+        self.run_button = w.Button(
+            description="Draft the plan",
+            button_style="info",
+            icon="magic",
+            layout=w.Layout(width="auto"),
+        )
         self.run_button.on_click(lambda _: self.draft())
         self.goal = TextField("goal", "Drafted goal", "edit it freely before using it", long=True)
         self.goal.tag("draft")
         self.prompts = w.HTML()
-        self.goal_button = w.Button(description="Use as the plan's goal", icon="check")
+        self.goal_button = w.Button(
+            description="Use as the plan's goal", icon="check", layout=w.Layout(width="auto")
+        )
         self.goal_button.on_click(lambda _: self.use_goal())
         self.goal_status = w.HTML()
         self.goal_box = w.VBox(
