@@ -243,14 +243,6 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
             "what you have already done well.",
         ),
         (
-            "feedback",
-            "Read the résumé and profile drafts and give written feedback within two days.",
-            "practitioner",
-            work,
-            top,
-            "A second reader notices what the writer cannot; you keep the pen and the final say.",
-        ),
-        (
             "profile",
             f"Update the online professional profile: a headline built on {lead} and a "
             f"summary that tells {story}.",
@@ -259,6 +251,14 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
             top[:2],
             "People you contact will look you up; the profile should tell the same story as "
             "the résumé.",
+        ),
+        (
+            "feedback",
+            "Read the résumé and profile drafts and give written feedback within two days.",
+            "practitioner",
+            work,
+            top,
+            "A second reader notices what the writer cannot; you keep the pen and the final say.",
         ),
     ]
     proposed.append(_networking(rec.interviews, work, top))
