@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -23,6 +23,9 @@ from .nav import NavBar
 from .record_form import RecordForm, SectionForm, table_html
 from .specs import FORMS
 from .start import Chooser
+
+if TYPE_CHECKING:
+    from .draft import DraftPanel
 
 
 class Workbook:
@@ -83,6 +86,12 @@ class Workbook:
         form = FORMS[name](self)
         self.forms.append(form)
         return form
+
+    def draft(self, as_of: date | None = None) -> DraftPanel:
+        """Step 3's "Draft the plan" panel: drafted actions to keep, edit and save in one step."""
+        from .draft import DraftPanel
+
+        return DraftPanel(self, as_of)
 
     def example(self, name: str) -> w.VBox:
         """Lana's records of this kind, from the sample case, folded away until opened.
