@@ -8,12 +8,14 @@ widget state, so closing the browser or restarting the kernel loses nothing.
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..audience import app_banner
+from ..errors import WorkbookError
 from ..model import Case
 from ..practice import Practice
 from ..sample import sample_case
@@ -23,11 +25,22 @@ from .record_form import RecordForm, SectionForm, table_html
 from .specs import FORMS
 from .start import Chooser
 
+if TYPE_CHECKING:
+    from ..frames import Frames
+    from .views import LiveView
+
 
 class Workbook:
     def __init__(
-        self, client: str | None = None, practice: str | None = None, db_url: str | None = None
+        self,
+        client: str | None = None,
+        practice: str | None = None,
+        db_url: str | None = None,
+        today: date | None = None,
     ):
+        """``today`` fixes the day the forms take as today (tests); by default it is the clock's,
+        read afresh each time, as a notebook may stay open past midnight."""
+        self._today = today
         self.practice = Practice.locate(practice or None, db_url or None)
         self.store = self.practice.open()
         self.forms: list[RecordForm | SectionForm] = []
@@ -48,6 +61,10 @@ class Workbook:
         self._render_header()
 
     # -- state ----------------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The day new records are dated and check-ins are counted from."""
+        return self._today or date.today()
 
     def items(self, kind: str) -> list[Any]:
         return logic.items(self.case, kind) if self.case else []
@@ -71,6 +88,33 @@ class Workbook:
         form = FORMS[name](self)
         self.forms.append(form)
         return form
+
+    def view(self, name: str) -> LiveView:
+        """What the records add up to, shown under a step's forms and redrawn after every save
+        (``skills`` for step 1, ``ideas`` step 2, ``weighed`` step 3, ``progress`` step 4)."""
+        from .views import LiveView  # pandas and matplotlib: only in notebooks with a view
+
+        view = LiveView(self, name)
+        self.views.append(view)
+        return view
+
+    @property
+    def frames(self) -> Frames:
+        """The client's records as pandas DataFrames, read afresh from the store each time.
+
+        One frame per record type: ``client``, ``attempts``, ``stories``, ``story_skills``
+        (one row per story and skill), ``ideas``, ``interviews``, ``actions``, ``checkins``,
+        ``progress`` (one row per check-in and action scored) and ``reflections``; the
+        aggregations in :mod:`workbook.frames` (``skills_ranked``, ``ideas_weighed``...)
+        take the whole object. ``wb.frames.ideas.sort_values("fit")`` is a start.
+        """
+        from ..frames import load_frames  # pandas: only when asked for
+
+        if not self.client:
+            raise WorkbookError(
+                self.problem or "No client is chosen; choose or create one in start-here."
+            )
+        return load_frames(self.store, self.client)
 
     def example(self, name: str) -> w.VBox:
         """Lana's records of this kind, from the sample case, folded away until opened.
