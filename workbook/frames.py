@@ -328,10 +328,13 @@ def action_progress(frames: Frames, as_of: date | None = None) -> pd.DataFrame:
     the check-in that gave it (``scored_on``), and how many check-ins scored it."""
     plan = plan_table(frames, as_of)
     progress = frames.progress.dropna(subset=["score"]).sort_values("date", kind="stable")
-    by_action = progress.groupby("action")
-    plan["score"] = plan["id"].map(by_action["score"].last()).astype(INT)
-    plan["scored_on"] = plan["id"].map(by_action["date"].last()).astype(DATE)
-    plan["times_scored"] = plan["id"].map(by_action.size()).fillna(0).astype(INT)
+    last = progress.groupby("action").agg(
+        score=("score", "last"), scored_on=("date", "last"), times_scored=("score", "size")
+    )
+    plan = plan.merge(last, left_on="id", right_index=True, how="left")
+    plan["score"] = plan["score"].astype(INT)
+    plan["scored_on"] = plan["scored_on"].astype(DATE)
+    plan["times_scored"] = plan["times_scored"].fillna(0).astype(INT)
     return plan
 
 
