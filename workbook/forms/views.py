@@ -210,7 +210,7 @@ def ideas(frames: Frames, figures: Figures, today: date) -> str:
         rated = table.dropna(subset=["fit", "interest"])
         img = figures.image(
             "idea_map",
-            rated,
+            rated[["id", "source", "fit", "interest", "feasibility", "status"]],
             lambda: plots.idea_map(frames),
             "The idea map: each rated idea by fit and interest, sized by feasibility.",
         )
@@ -361,7 +361,7 @@ def progress(frames: Frames, figures: Figures, today: date) -> str:
         parts.append(
             figures.image(
                 "trend",
-                series,
+                series[["importance", "confidence"]],
                 lambda: plots.checkin_trend(frames),
                 "Importance and confidence at each check-in, 0 to 10.",
             )
