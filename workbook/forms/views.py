@@ -7,10 +7,11 @@ generated workbook, so the notebook and the workbook can never disagree. Every p
 text goes through :func:`workbook.wording.esc`; dates and statuses are worded by
 :mod:`workbook.wording`, as in the forms and the workbook.
 
-The surprising choice: this module brings pandas and matplotlib into the kernel, which the forms
-themselves avoid (``tests/forms/test_kernel_imports.py``), so the session imports it only when
-a notebook asks for a view. Drawing a figure is most of a refresh's cost, so each figure is kept
-with a digest of the rows it was drawn from and redrawn only when those rows change.
+The surprising choice: this module brings pandas into the kernel (and matplotlib, for the two
+views with a figure), which the forms themselves avoid (``tests/forms/test_kernel_imports.py``),
+so the session imports it only when a notebook asks for a view. Drawing a figure is most of a
+refresh's cost, so each figure is kept with a digest of the rows it was drawn from and redrawn
+only when those rows change.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 import pandas as pd
 
-from .. import plots, wording
+from .. import wording
 from ..frames import (
     Frames,
     action_progress,
@@ -155,7 +156,12 @@ def skills(frames: Frames, figures: Figures, today: date) -> str:
         ]
         parts.append(
             _table(
-                [("", "wb-n"), ("Skill", ""), ("Stories", "wb-n"), ("The stories behind it", "")],
+                [
+                    ("Rank", "wb-n"),
+                    ("Skill", ""),
+                    ("Stories", "wb-n"),
+                    ("The stories behind it", ""),
+                ],
                 rows,
             )
         )
@@ -184,6 +190,8 @@ def skills(frames: Frames, figures: Figures, today: date) -> str:
 def ideas(frames: Frames, figures: Figures, today: date) -> str:
     """Step 2: the combined list with each idea's source, the idea map, and the referral chain
     of the interviews with what each taught."""
+    from .. import plots  # matplotlib: only in the notebooks whose view has a figure
+
     table = idea_list(frames)
     parts = ["<h5>The combined list</h5>"]
     if table.empty:
@@ -205,7 +213,7 @@ def ideas(frames: Frames, figures: Figures, today: date) -> str:
             for r in table.itertuples()
         ]
         parts.append(
-            _table([("", ""), ("Idea", ""), ("Whose", ""), ("Status", ""), ("Added", "")], rows)
+            _table([("Id", ""), ("Idea", ""), ("Whose", ""), ("Status", ""), ("Added", "")], rows)
         )
         rated = table.dropna(subset=["fit", "interest"])
         img = figures.image(
@@ -309,6 +317,8 @@ def _days(n: int) -> str:
 def progress(frames: Frames, figures: Figures, today: date) -> str:
     """Step 4: the importance and confidence trend, the days since the last contact against
     the weekly rhythm, and progress per action."""
+    from .. import plots  # matplotlib: only in the notebooks whose view has a figure
+
     rhythm = contact_rhythm(frames, today)
     parts = ["<h5>Contact</h5>"]
     if rhythm["last"] is None:
