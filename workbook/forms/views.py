@@ -53,6 +53,7 @@ STYLE = """<style>
   vertical-align:top}
 .wb-view td.wb-n,.wb-view th.wb-n{text-align:center}
 .wb-view img{max-width:100%;height:auto}
+.wb-view h5{font-size:1em;margin:.8em 0 .2em}
 .wb-view .wb-muted{color:#595959}
 .wb-view .wb-unrated,.wb-view .wb-overdue{color:#b71c1c;font-weight:bold}
 .wb-view .wb-tested{color:#1b5e20}
@@ -387,12 +388,13 @@ def progress(frames: Frames, figures: Figures, today: date) -> str:
     for r in plan.itertuples():
         due = html.escape(wording.day(r.due))
         if r.overdue:
-            due += f' <span class="wb-overdue">overdue by {int(r.days_overdue)} days</span>'
+            late = int(r.days_overdue)
+            due += f' <span class="wb-overdue">overdue by {late} day{"s" * (late != 1)}</span>'
         score = (
             '<span class="wb-muted">not scored yet</span>'
             if pd.isna(r.score)
             else html.escape(
-                f"{int(r.score):+d} ({SCORE[int(r.score)]}), {wording.day(r.scored_on)}"
+                f"{_signed(int(r.score))} ({SCORE[int(r.score)]}), {wording.day(r.scored_on)}"
             )
         )
         rows.append(
@@ -411,6 +413,10 @@ def progress(frames: Frames, figures: Figures, today: date) -> str:
         )
     )
     return "".join(parts)
+
+
+def _signed(score: int) -> str:
+    return f"{score:+d}" if score else "0"
 
 
 def _change(now: object, before: object) -> str:
