@@ -6,7 +6,18 @@ from datetime import date
 
 import pandas as pd
 
-from workbook.frames import checkin_series, idea_list, load_frames, plan_table, skills_ranked
+from workbook.frames import (
+    action_progress,
+    checkin_series,
+    contact_rhythm,
+    idea_list,
+    ideas_weighed,
+    life_roles,
+    load_frames,
+    plan_table,
+    referral_chains,
+    skills_ranked,
+)
 
 
 def test_one_call_gives_typed_frames(lana_store):
@@ -78,3 +89,56 @@ def test_checkin_series(lana_store):
     assert series["days_since_previous"].iloc[0] is pd.NA
     assert list(series["days_since_previous"].iloc[1:]) == [7] * 7
     assert series.index[0] == pd.Timestamp("2026-10-06")
+
+
+def test_skills_ranked_names_the_stories_behind_each(lana_store):
+    ranked = skills_ranked(load_frames(lana_store, "lana")).set_index("skill")
+    assert ranked.loc["Collaboration", "story_titles"] == [
+        "The summer hires",
+        "The street food drive",
+    ]
+
+
+def test_life_roles_of_the_stories(lana_store):
+    roles = life_roles(load_frames(lana_store, "lana"))
+    assert list(zip(roles["life_role"], roles["stories"], roles["felt_good"], strict=True)) == [
+        ("worker", 2, 2),
+        ("parent", 1, 1),
+        ("community", 1, 1),
+    ]
+    assert roles.loc[1, "story_titles"] == ["Coaching the under-tens"]
+
+
+def test_referral_chains_over_the_frames_match_the_case(lana_store):
+    from workbook.summary import referral_chains as case_chains
+
+    frames = load_frames(lana_store, "lana")
+    assert referral_chains(frames) == case_chains(lana_store.load("lana")) == [["v1", "v2", "v3"]]
+
+
+def test_ideas_weighed_ranks_rated_ideas_and_marks_tests(lana_store):
+    weighed = ideas_weighed(load_frames(lana_store, "lana"))
+    assert list(weighed["id"]) == ["i1", "i5", "i2", "i4", "i3"]  # 13, 12, 11 (fit 4, int 4), 11
+    assert list(weighed["rank"]) == [1, 2, 3, 4, 5]
+    assert list(weighed["tested_by"]) == [["v1", "v2"], ["v2"], ["v3"], [], []]
+
+
+def test_action_progress_and_contact_rhythm(lana_store):
+    frames = load_frames(lana_store, "lana")
+    plan = action_progress(frames, date(2026, 11, 26)).set_index("id")
+    assert plan.loc["a4", "score"] == 1 and plan.loc["a4", "times_scored"] == 6
+    assert plan.loc["a4", "scored_on"] == pd.Timestamp("2026-11-24")
+    assert plan.loc["a8", "score"] is pd.NA and plan.loc["a8", "times_scored"] == 0
+    rhythm = contact_rhythm(frames, date(2026, 12, 10))
+    assert (rhythm["last"], rhythm["days_since"], rhythm["overdue_days"]) == (
+        date(2026, 11, 24),
+        16,
+        9,
+    )
+    assert rhythm["next_due"] == date(2026, 12, 1) and rhythm["longest_gap"] == 7
+    before = contact_rhythm(frames, date(2026, 10, 14))  # later check-ins are not counted yet
+    assert (before["last"], before["days_since"], before["overdue_days"]) == (
+        date(2026, 10, 13),
+        1,
+        0,
+    )

@@ -143,3 +143,22 @@ def test_every_step_notebook_has_its_navigation_bar():
         sources = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
         calls = [s for s in sources if "wb.navigation(" in s]
         assert calls == ([] if path.name == START else [f'wb.navigation("{steps[path.name]}")'])
+
+
+def test_each_step_notebook_shows_its_live_view():
+    """Steps 1-4 show what their records add up to, under the forms the view draws from."""
+    views = {
+        "02_step1_what_has_been_tried.ipynb": ("skills", 'wb.form("stories")'),
+        "03_step2_ideas.ipynb": ("ideas", 'wb.form("interviews")'),
+        "04_step3_plan.ipynb": ("weighed", 'wb.form("ideas")'),
+        "05_step4_checkin.ipynb": ("progress", 'wb.form("checkins")'),
+    }
+    for path in NOTEBOOKS:
+        sources = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"]]
+        calls = [i for i, s in enumerate(sources) if "wb.view(" in s]
+        if path.name not in views:
+            assert calls == [], path.name
+            continue
+        name, form = views[path.name]
+        assert [sources[i] for i in calls] == [f'wb.view("{name}")'], path.name
+        assert sources.index(form) < calls[0], path.name  # under the form it follows

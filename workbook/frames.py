@@ -22,6 +22,9 @@ from .model.vocab import (
     SKILLS_FOR_SUCCESS,
 )
 from .store import Store
+from .summary import chains
+
+WEEK = 7  # days: the method's rhythm of contact while a plan is active (as fidelity's rule)
 
 DATE, INT, BOOL = "datetime64[ns]", "Int64", "boolean"
 CLOSED = ("done", "dropped")
@@ -188,11 +191,20 @@ def load_frames(store: Store, client_id: str) -> Frames:
 
 
 def skills_ranked(frames: Frames) -> pd.DataFrame:
-    """Each skill with the number of stories that show it, most shown first, then by name."""
+    """Each skill with the number of stories that show it, most shown first, then by name.
+
+    ``story_ids`` names the stories behind it (``"s1, s3"``), ``story_titles`` lists their
+    titles in the same order.
+    """
+    titles = dict(zip(frames.stories["id"], frames.stories["title"], strict=True))
     counts = (
         frames.story_skills.drop_duplicates()
         .groupby("skill", sort=False)["story"]
-        .agg(stories="count", story_ids=lambda s: ", ".join(s))
+        .agg(
+            stories="count",
+            story_ids=lambda s: ", ".join(s),
+            story_titles=lambda s: [titles.get(i, i) for i in s],
+        )
         .reset_index()
     )
     counts["stories"] = counts["stories"].astype(INT)
@@ -232,3 +244,128 @@ def checkin_series(frames: Frames) -> pd.DataFrame:
     series = series[["importance", "confidence", "buy_in", "understands_plan"]].copy()
     series["days_since_previous"] = series.index.to_series().diff().dt.days.astype(INT)
     return series
+
+
+def life_roles(frames: Frames) -> pd.DataFrame:
+    """The parts of life the stories come from: each role with its number of stories, how
+    many of them the client felt good about, and their titles; most stories first.
+
+    Stories from roles beyond work are the method's evidence that the client has carried a
+    change through elsewhere. Stories without a role are left out.
+    """
+    stories = frames.stories.dropna(subset=["life_role"])
+    rows = [
+        {
+            "life_role": role,
+            "stories": len(group),
+            "felt_good": int(group["felt_good"].fillna(False).sum()),
+            "story_titles": list(group["title"]),
+        }
+        for role, group in stories.groupby("life_role", observed=True, sort=False)
+    ]
+    table = _frame(
+        rows, {"life_role": None, "stories": INT, "felt_good": INT, "story_titles": None}
+    )
+    order = {r: i for i, r in enumerate(LIFE_ROLES)}
+    table["_order"] = table["life_role"].map(order)
+    return table.sort_values(["stories", "_order"], ascending=[False, True], ignore_index=True)[
+        ["life_role", "stories", "felt_good", "story_titles"]
+    ]
+
+
+def referral_chains(frames: Frames) -> list[list[str]]:
+    """The interviews as referral chains of ids, each from a first contact down to the last
+    referral (the same walk as ``workbook show``'s, over the interviews' frame)."""
+    interviews = frames.interviews
+    parents = [p if isinstance(p, str) and p else None for p in interviews["referred_by"]]
+    return chains(zip(interviews["id"], parents, strict=True))
+
+
+def idea_tests(frames: Frames) -> pd.Series:
+    """For each idea id, the ids of the interviews that tested it (an empty list if none)."""
+    tested: dict[str, list[str]] = {i: [] for i in frames.ideas["id"]}
+    for interview, ideas in zip(frames.interviews["id"], frames.interviews["ideas"], strict=True):
+        for idea in ideas or []:
+            tested.setdefault(idea, []).append(interview)
+    return pd.Series(tested, name="tested_by", dtype=object)
+
+
+def ideas_weighed(frames: Frames) -> pd.DataFrame:
+    """The ideas ranked for deciding: rated ideas first, by ``score`` (fit + interest +
+    feasibility), then fit, interest and feasibility, then the order they were added; ideas
+    not yet rated on all three after them, in the order added.
+
+    Adds ``rank`` (1, 2, ... over rated ideas; missing for the unrated), ``rated`` and
+    ``tested_by`` (the interviews that tested the idea).
+    """
+    ideas = idea_list(frames).reset_index(drop=True)
+    ideas["rated"] = ideas["score"].notna()
+    ideas["tested_by"] = (
+        ideas["id"].map(idea_tests(frames)).map(lambda v: v if isinstance(v, list) else [])
+    )
+    ideas["_added"] = range(len(ideas))
+    keys = ["rated", "score", "fit", "interest", "feasibility", "_added"]
+    ranked = ideas.sort_values(
+        keys, ascending=[False, False, False, False, False, True], na_position="last"
+    ).reset_index(drop=True)
+    ranked["rank"] = pd.Series(range(1, len(ranked) + 1), dtype=INT).where(ranked["rated"])
+    return ranked.drop(columns="_added")
+
+
+def latest_scores(frames: Frames) -> pd.Series:
+    """Each action's latest goal-attainment score (-2..+2), by action id in plan order;
+    missing for an action not scored yet."""
+    return (
+        frames.progress.sort_values("date", kind="stable")
+        .groupby("action")["score"]
+        .last()
+        .reindex(frames.actions["id"])
+    )
+
+
+def action_progress(frames: Frames, as_of: date | None = None) -> pd.DataFrame:
+    """The plan's actions (as :func:`plan_table`) with each one's latest score and the date of
+    the check-in that gave it (``scored_on``), and how many check-ins scored it."""
+    plan = plan_table(frames, as_of)
+    progress = frames.progress.dropna(subset=["score"]).sort_values("date", kind="stable")
+    last = progress.groupby("action").agg(
+        score=("score", "last"), scored_on=("date", "last"), times_scored=("score", "size")
+    )
+    plan = plan.merge(last, left_on="id", right_index=True, how="left")
+    plan["score"] = plan["score"].astype(INT)
+    plan["scored_on"] = plan["scored_on"].astype(DATE)
+    plan["times_scored"] = plan["times_scored"].fillna(0).astype(INT)
+    return plan
+
+
+def contact_rhythm(frames: Frames, as_of: date | None = None) -> dict[str, object]:
+    """Days since the last check-in on or before ``as_of``, against the weekly rhythm.
+
+    ``last`` (a date or None), ``days_since``, ``next_due`` (a week after the last check-in),
+    ``overdue_days`` (0 when within the week), ``gaps`` (the days between consecutive
+    check-ins) and ``longest_gap``.
+    """
+    as_of = as_of or date.today()
+    dates = sorted({d.date() for d in frames.checkins["date"].dropna() if d.date() <= as_of})
+    gaps = [(b - a).days for a, b in zip(dates, dates[1:], strict=False)]
+    if not dates:
+        return {
+            "last": None,
+            "days_since": None,
+            "next_due": None,
+            "overdue_days": 0,
+            "gaps": gaps,
+            "longest_gap": None,
+            "week": WEEK,
+        }
+    last = dates[-1]
+    since = (as_of - last).days
+    return {
+        "last": last,
+        "days_since": since,
+        "next_due": last + pd.Timedelta(days=WEEK).to_pytimedelta(),
+        "overdue_days": max(0, since - WEEK),
+        "gaps": gaps,
+        "longest_gap": max(gaps) if gaps else None,
+        "week": WEEK,
+    }

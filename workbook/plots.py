@@ -25,7 +25,14 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from . import wording  # noqa: E402
-from .frames import Frames, checkin_series, idea_list, plan_table, skills_ranked  # noqa: E402
+from .frames import (  # noqa: E402
+    Frames,
+    checkin_series,
+    idea_list,
+    latest_scores,
+    plan_table,
+    skills_ranked,
+)
 
 WIDTH = 7.5  # inches: fits an A4 page with margins
 STATUS_COLOURS = {"todo": "#9e9e9e", "doing": "#1f77b4", "done": "#2e7d32", "dropped": "#c8c8c8"}
@@ -259,9 +266,7 @@ def progress_chart(frames: Frames) -> Figure | None:
     actions = frames.actions
     if actions.empty:
         return None
-    latest = (
-        frames.progress.sort_values("date").groupby("action")["score"].last().reindex(actions["id"])
-    )
+    latest = latest_scores(frames)
     if latest.isna().all():
         fig = Figure(figsize=(WIDTH, 1.5), layout="constrained")
         top, bottom = fig.subplots(), None

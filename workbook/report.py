@@ -20,9 +20,9 @@ from IPython.display import HTML, Image, display
 
 from . import audience as audiences
 from . import plots, wording
-from .frames import case_frames, idea_list, plan_table, skills_ranked
+from .frames import case_frames, idea_list, plan_table, referral_chains, skills_ranked
 from .practice import Practice
-from .summary import next_checkin, referral_chains
+from .summary import next_checkin
 from .wording import esc  # noqa: F401 - report.esc, as the cohort report uses it
 
 AUDIENCES = ("client", "practitioner")
@@ -216,7 +216,7 @@ class Report:
         people = {v.id: v for v in self.case.interviews}
         chains = "".join(
             "<li>" + " → ".join(esc(people[v].person) for v in chain) + "</li>"
-            for chain in referral_chains(self.case)
+            for chain in referral_chains(self.frames)
         )
         rows = [
             v.model_dump() | {"strengths": ", ".join(v.strengths), "date": _date(v.date)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from .model import Case
@@ -25,23 +26,29 @@ def _line(text: str | None, width: int = 90) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def referral_chains(case: Case) -> list[list[str]]:
-    """Interviews as referral chains, each from a first contact down to the last referral."""
+def chains(links: Iterable[tuple[str, str | None]]) -> list[list[str]]:
+    """``(id, referred_by)`` pairs as referral chains, each from a first contact (referred by
+    nobody) down to the last referral; a contact who referred two people starts two chains."""
     children: dict[str | None, list[str]] = {}
-    for v in case.interviews:
-        children.setdefault(v.referred_by, []).append(v.id)
-    chains: list[list[str]] = []
+    for node, parent in links:
+        children.setdefault(parent or None, []).append(node)
+    found: list[list[str]] = []
 
     def walk(node: str, chain: list[str]) -> None:
         nexts = children.get(node, [])
         if not nexts:
-            chains.append(chain)
+            found.append(chain)
         for n in nexts:
             walk(n, [*chain, n])
 
     for root in children.get(None, []):
         walk(root, [root])
-    return chains
+    return found
+
+
+def referral_chains(case: Case) -> list[list[str]]:
+    """Interviews as referral chains, each from a first contact down to the last referral."""
+    return chains((v.id, v.referred_by) for v in case.interviews)
 
 
 def case_summary(case: Case, as_of: date | None = None) -> str:

@@ -48,3 +48,34 @@ def test_the_form_path_imports_no_pandas_numpy_or_matplotlib(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "", f"the forms loaded {result.stdout.strip()}"
+
+
+VIEWS_SCRIPT = """
+import sys
+from workbook.forms import Workbook
+from workbook.practice import Practice
+from workbook.sample import sample_case
+
+practice = Practice.locate(sys.argv[1])
+with practice.open() as store:
+    store.save(sample_case())
+wb = Workbook("lana", sys.argv[1])
+wb.view("skills"); wb.view("weighed")
+stories = wb.form("stories")
+stories.chooser.value = "s2"
+stories.save()
+print(",".join(m for m in ("pandas", "matplotlib") if m in sys.modules))
+"""
+
+
+def test_the_table_views_load_pandas_but_not_matplotlib(tmp_path):
+    """Steps 1 and 3 show tables only: their kernels need pandas (the same aggregations as the
+    workbook) but not matplotlib, which only the views with a figure import."""
+    result = subprocess.run(
+        [sys.executable, "-c", VIEWS_SCRIPT, str(tmp_path / "practice")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "pandas"

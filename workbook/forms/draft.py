@@ -18,6 +18,7 @@ import ipywidgets as w
 
 from ..errors import InvalidRecord, WorkbookError
 from ..model.vocab import OWNERS
+from ..wording import day
 from . import logic, messages
 from .fields import ChoiceField, DateField, TextField
 from .record_form import reload, status_html
@@ -252,7 +253,9 @@ class DraftPanel:
         if not self.wb.case:
             self.notes.value = status_html(logic.NO_CLIENT, "Not drafted.")
             return None
-        self.drafted = drafted = draft_plan(case_frames(self.wb.case), self.as_of)
+        self.drafted = drafted = draft_plan(
+            case_frames(self.wb.case), self.as_of or self.wb.today()
+        )
         self.rows = [DraftRow(n, d) for n, d in enumerate(drafted.actions, 1)]
         self.list.children = tuple(r.box for r in self.rows)
         self.notes.value = "".join(
@@ -264,7 +267,7 @@ class DraftPanel:
             for name, text in SMART_PROMPTS
         )
         self.prompts.value = (
-            f"<p>Target date: {drafted.target.isoformat()}. Check the goal against the modified "
+            f"<p>Target date: {day(drafted.target)}. Check the goal against the modified "
             f"SMART prompts:</p><ul>{prompts}</ul>"
         )
         self.goal_box.layout.display = None if drafted.goal else "none"

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from ..audience import app_banner
+from ..errors import WorkbookError
 from ..model import Case
 from ..practice import Practice
 from ..sample import sample_case
@@ -25,7 +26,9 @@ from .specs import FORMS
 from .start import Chooser
 
 if TYPE_CHECKING:
+    from ..frames import Frames
     from .draft import DraftPanel
+    from .views import LiveView
 
 
 class Workbook:
@@ -92,6 +95,33 @@ class Workbook:
         from .draft import DraftPanel
 
         return DraftPanel(self, as_of)
+
+    def view(self, name: str) -> LiveView:
+        """What the records add up to, shown under a step's forms and redrawn after every save
+        (``skills`` for step 1, ``ideas`` step 2, ``weighed`` step 3, ``progress`` step 4)."""
+        from .views import LiveView  # pandas and matplotlib: only in notebooks with a view
+
+        view = LiveView(self, name)
+        self.views.append(view)
+        return view
+
+    @property
+    def frames(self) -> Frames:
+        """The client's records as pandas DataFrames, read afresh from the store each time.
+
+        One frame per record type: ``client``, ``attempts``, ``stories``, ``story_skills``
+        (one row per story and skill), ``ideas``, ``interviews``, ``actions``, ``checkins``,
+        ``progress`` (one row per check-in and action scored) and ``reflections``; the
+        aggregations in :mod:`workbook.frames` (``skills_ranked``, ``ideas_weighed``...)
+        take the whole object. ``wb.frames.ideas.sort_values("fit")`` is a start.
+        """
+        from ..frames import load_frames  # pandas: only when asked for
+
+        if not self.client:
+            raise WorkbookError(
+                self.problem or "No client is chosen; choose or create one in start-here."
+            )
+        return load_frames(self.store, self.client)
 
     def example(self, name: str) -> w.VBox:
         """Lana's records of this kind, from the sample case, folded away until opened.
