@@ -96,4 +96,4 @@ def main() -> None:
 
 
 # The commands register themselves on ``cli`` when their modules are imported.
-from . import capture, cases, history, records, teaching, workbooks  # noqa: E402, F401
+from . import capture, caseload, cases, history, records, teaching, workbooks  # noqa: E402, F401

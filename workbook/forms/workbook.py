@@ -8,8 +8,9 @@ widget state, so closing the browser or restarting the kernel loses nothing.
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -22,6 +23,9 @@ from .nav import NavBar
 from .record_form import RecordForm, SectionForm, table_html
 from .specs import FORMS
 from .start import Chooser
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Workbook:
@@ -104,6 +108,14 @@ class Workbook:
         bar = NavBar(step, folder, lambda: self.case)
         self.views.append(bar)
         return bar
+
+    def caseload(self, as_of: date | str | None = None) -> pd.DataFrame:
+        """The practice's caseload as a DataFrame: every client, most urgent first (see
+        :mod:`workbook.caseload`; the ``caseload`` notebook and command show the same)."""
+        from ..caseload import caseload
+
+        day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        return caseload(self.store, day)
 
     def chooser(self) -> Chooser:
         """The start-here chooser (for start-here copies made before it moved to the practice

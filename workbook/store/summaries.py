@@ -1,0 +1,107 @@
+"""Every client's case at once, for summaries of a whole practice (the caseload).
+
+The cases are read with one query per table, never one per client, and come back as plain
+attribute records (named tuples for the records, ``types.SimpleNamespace`` for the case, its
+client and plan) with the model's field names, nested as in a :class:`~workbook.model.Case`:
+``summary.plan.actions[0].due``. The fidelity checks and the steps
+read them as they read a case.
+
+The surprising choice is that they are not pydantic models. Every write validated these rows;
+building and validating models again for a practice of hundreds of clients costs several times
+the reading itself, and a summary only reads attributes. :func:`read_summaries` must therefore
+lay the rows out exactly as :func:`workbook.store.cases.read_case` does (a test compares the two
+field by field). A summary leaves out what no summary looks at (each a list to decode, row by
+row): the reflections and the check-ins' progress scores (their lists are empty), an interview's
+strengths and an action's skills (not there at all).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Callable
+from itertools import groupby
+from operator import itemgetter
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.engine import Connection
+
+from . import schema as s
+from .cases import unless_empty
+
+INTAKE = ("situation", "history", "aspirations", "challenges", "goal")
+READ = (s.attempts, s.stories, s.ideas, s.interviews, s.interview_ideas, s.actions)
+READ += (s.action_ideas, s.checkins)
+LEFT_OUT = {s.interviews: ("strengths",), s.actions: ("skills",)}
+
+
+class _Rows:
+    """A table's rows by client, in position order: fetched at once and grouped in C, each made
+    a named tuple of the record's own fields (and ``extra`` ones, given when it is made)."""
+
+    def __init__(self, conn: Connection, table: Table, extra: tuple[str, ...] = ()):
+        columns = [c for c in table.c if c.name not in LEFT_OUT.get(table, ())]
+        result = conn.execute(select(*columns).order_by(table.c.client_pk, table.c.position))
+        keys = list(result.keys())
+        fields = [k for k in keys if k not in ("client_pk", "position")]
+        self.record = namedtuple(table.name, [*fields, *extra])  # noqa: PYI024
+        self._pick = itemgetter(*(keys.index(k) for k in fields))
+        self.by_client = {
+            pk: list(rows)
+            for pk, rows in groupby(result.all(), key=itemgetter(keys.index("client_pk")))
+        }
+
+    def records(self, pk: int, *extra: Callable[[tuple], Any]) -> list[tuple]:
+        """The client's records; each of ``extra`` gives an extra field's value from the row."""
+        make, pick = self.record._make, self._pick
+        return [
+            make((*pick(row), *(fn(row) for fn in extra))) for row in self.by_client.get(pk, ())
+        ]
+
+
+def read_summaries(conn: Connection) -> list[SimpleNamespace]:
+    """Every client's case as attribute records, in id order (see the module's docstring)."""
+    extra = {s.interviews: ("ideas",), s.actions: ("ideas",), s.checkins: ("progress",)}
+    rows = {table: _Rows(conn, table, extra.get(table, ())) for table in READ}
+    linked: dict[tuple[Table, int, str], list[str]] = {}
+    for table in (s.interview_ideas, s.action_ideas):
+        for pk, links in rows[table].by_client.items():
+            for link in links:  # client_pk, the interview's or action's id, idea_id, position
+                linked.setdefault((table, pk, link[1]), []).append(link[2])
+    found = []
+    for c in conn.execute(select(s.clients).order_by(s.clients.c.id)).all():
+        pk = c.pk
+
+        def ideas(table: Table, pk: int = pk) -> Callable[[tuple], list[str]]:
+            return lambda row: linked.get((table, pk, row.id), [])
+
+        interviews = rows[s.interviews].records(pk, ideas(s.interview_ideas))
+        actions = rows[s.actions].records(pk, ideas(s.action_ideas))
+        checkins = rows[s.checkins].records(pk, lambda _: {})
+        permission = unless_empty(asked=c.permission_asked, granted=c.permission_granted)
+        plan = unless_empty(goal=c.plan_goal, target=c.plan_target, actions=actions)
+        found.append(
+            SimpleNamespace(
+                format=1,
+                client=SimpleNamespace(
+                    id=c.id,
+                    name=c.name,
+                    started=c.started,
+                    consent=SimpleNamespace(
+                        records=c.consent_records,
+                        share_deidentified=c.consent_share_deidentified,
+                    ),
+                    **{k: getattr(c, k) for k in INTAKE},
+                ),
+                attempts=rows[s.attempts].records(pk),
+                stories=rows[s.stories].records(pk),
+                permission=SimpleNamespace(**permission) if permission else None,
+                ideas=rows[s.ideas].records(pk),
+                interviews=interviews,
+                plan=SimpleNamespace(**plan) if plan else None,
+                checkins=checkins,
+                reflections=[],
+            )
+        )
+    return found
