@@ -308,7 +308,7 @@ def as_text(table: pd.DataFrame, as_of: date) -> str:
         if r.flags:
             lines.append(" " * (widths[0] + 2) + "flags: " + ", ".join(r.flags))
     lines.append("")
-    lines.append("Flags, most serious first: " + "; ".join(f"{k} ({v})" for k, v in FLAGS.items()))
+    lines.append("Flags, most serious first: " + ", ".join(FLAGS) + ".")
     return "\n".join(lines)
 
 
