@@ -189,6 +189,14 @@ def test_fidelity_failing_when_a_check_fails():
     r = row(unasked, "2026-11-10")
     assert "fidelity-failing" in r["flags"]
     assert "permission_first" in r["failing_checks"]
+    for case in (fine, unasked, make(actions=[{}], checkins=["2026-10-05"])):
+        for day in (D("2026-10-10"), D("2026-11-10")):
+            found = fidelity.run_checks(case, day)
+            assert fidelity.failing(case, day) == [
+                name
+                for name, _, _ in fidelity.CHECKS
+                if name in {f.check for f in found if f.status == fidelity.FAIL}
+            ]
 
 
 def test_the_step_reached_is_the_furthest_with_records():

@@ -148,9 +148,7 @@ def client_row(case: Case, as_of: date) -> dict:
         "confidence": confidence,
         "confidence_change": confidence_change,
         "buy_in": answers[-1] if answers else None,
-        "failing_checks": [
-            f.check for f in fidelity.run_checks(case, as_of) if f.status == fidelity.FAIL
-        ],
+        "failing_checks": fidelity.failing(case, as_of),
     }
     return row | {"flags": flags(row)}
 

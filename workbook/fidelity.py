@@ -57,6 +57,13 @@ def run_checks(case: Case, as_of: date | None = None) -> list[Finding]:
     return sorted(found, key=lambda f: f.step)
 
 
+def failing(case: Case, as_of: date | None = None) -> list[str]:
+    """The ids of the checks that fail, in registration order: :func:`run_checks` without the
+    findings' words, for summaries of many cases (the caseload)."""
+    as_of = as_of or date.today()
+    return [name for name, _, fn in CHECKS if fn(case, as_of)[0] == FAIL]
+
+
 def failed(findings: list[Finding]) -> bool:
     """Whether any check failed: what ``workbook check`` turns into its exit status."""
     return any(f.status == FAIL for f in findings)
