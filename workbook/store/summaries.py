@@ -22,7 +22,6 @@ from collections.abc import Callable
 from itertools import groupby
 from operator import itemgetter
 from types import SimpleNamespace
-from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
@@ -44,7 +43,7 @@ class _Rows:
         columns = [c for c in table.c if c.name not in LEFT_OUT.get(table, ())]
         result = conn.execute(select(*columns))
         keys = list(result.keys())
-        fields = [k for k in keys if k not in ("client_pk", "position")]
+        self.fields = fields = [k for k in keys if k not in ("client_pk", "position")]
         self.record = namedtuple(table.name, [*fields, *extra])  # noqa: PYI024
         self._pick = itemgetter(*(keys.index(k) for k in fields))
         client = itemgetter(keys.index("client_pk"))
@@ -55,12 +54,13 @@ class _Rows:
         )
         self.by_client = {pk: list(rows) for pk, rows in groupby(ordered, key=client)}
 
-    def records(self, pk: int, *extra: Callable[[tuple], Any]) -> list[tuple]:
-        """The client's records; each of ``extra`` gives an extra field's value from the row."""
+    def records(self, pk: int, extra: Callable[[tuple], tuple] | None = None) -> list[tuple]:
+        """The client's records; ``extra`` gives the extra fields' values from the record's own
+        (a tuple in the order of ``fields``)."""
         make, pick, rows = self.record._make, self._pick, self.by_client.get(pk, ())
-        if not extra:
+        if extra is None:
             return [make(pick(row)) for row in rows]
-        return [make((*pick(row), *[fn(row) for fn in extra])) for row in rows]
+        return [make((*own, *extra(own))) for own in map(pick, rows)]
 
 
 def read_summaries(conn: Connection) -> list[SimpleNamespace]:
@@ -72,30 +72,36 @@ def read_summaries(conn: Connection) -> list[SimpleNamespace]:
         for pk, links in rows[table].by_client.items():
             for link in links:  # client_pk, the interview's or action's id, idea_id, position
                 linked.setdefault((table, pk, link[1]), []).append(link[2])
+    owners = {s.interview_ideas: s.interviews, s.action_ideas: s.actions}
+    id_at = {link: rows[owner].fields.index("id") for link, owner in owners.items()}
     found = []
-    for c in conn.execute(select(s.clients).order_by(s.clients.c.id)).all():
-        pk = c.pk
+    result = conn.execute(select(s.clients).order_by(s.clients.c.id))
+    keys = list(result.keys())
+    for values in result.all():
+        c = dict(zip(keys, values, strict=True))  # a row's attributes are slow to read
+        pk = c["pk"]
 
-        def ideas(table: Table, pk: int = pk) -> Callable[[tuple], list[str]]:
-            return lambda row: linked.get((table, pk, row.id), [])
+        def ideas(table: Table, pk: int = pk) -> Callable[[tuple], tuple]:
+            at = id_at[table]
+            return lambda own: (linked.get((table, pk, own[at]), []),)
 
         interviews = rows[s.interviews].records(pk, ideas(s.interview_ideas))
         actions = rows[s.actions].records(pk, ideas(s.action_ideas))
-        checkins = rows[s.checkins].records(pk, lambda _: {})
-        permission = unless_empty(asked=c.permission_asked, granted=c.permission_granted)
-        plan = unless_empty(goal=c.plan_goal, target=c.plan_target, actions=actions)
+        checkins = rows[s.checkins].records(pk, lambda _: ({},))
+        permission = unless_empty(asked=c["permission_asked"], granted=c["permission_granted"])
+        plan = unless_empty(goal=c["plan_goal"], target=c["plan_target"], actions=actions)
         found.append(
             SimpleNamespace(
                 format=1,
                 client=SimpleNamespace(
-                    id=c.id,
-                    name=c.name,
-                    started=c.started,
+                    id=c["id"],
+                    name=c["name"],
+                    started=c["started"],
                     consent=SimpleNamespace(
-                        records=c.consent_records,
-                        share_deidentified=c.consent_share_deidentified,
+                        records=c["consent_records"],
+                        share_deidentified=c["consent_share_deidentified"],
                     ),
-                    **{k: getattr(c, k) for k in INTAKE},
+                    **{k: c[k] for k in INTAKE},
                 ),
                 attempts=rows[s.attempts].records(pk),
                 stories=rows[s.stories].records(pk),
