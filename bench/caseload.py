@@ -11,8 +11,9 @@ side by side in one run, rounds alternating in a random order:
 - **read**: only reading those clients' rows into pandas: ``pandas.read_sql`` of every table
   of a case (the clients and each record type), and nothing done with them;
 - **caseload**: :func:`workbook.caseload.caseload`: reading what it needs (every table but
-  the reflections and the progress scores), the step each client reached, the last contact
-  and next check-in, the fidelity checks, the figures and flags, ordered.
+  the reflections and progress scores, without strengths and action skills), the step each
+  client reached, the last contact and next check-in, the fidelity checks, the figures and
+  flags, ordered.
 
 The target (issue 10) is a caseload at most twice the reading.
 """
