@@ -265,10 +265,6 @@ def ruler_words(value: object, change: object) -> str:
     return f"{int(value)}" if pd.isna(change) else f"{int(value)} ({int(change):+d})"
 
 
-def flag_words(flags: list[str]) -> str:
-    return ", ".join(FLAGS[f] for f in flags) or "none"
-
-
 def summary_line(table: pd.DataFrame, as_of: date) -> str:
     flagged = int(table["flags"].map(bool).sum())
     n = len(table)

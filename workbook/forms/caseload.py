@@ -78,6 +78,9 @@ class Caseload:
         self.server = server
         with self.practice.open(create=False) as store:
             self.frame = cl.caseload(store, self.as_of)
+        from ..notebooks import prepare_missing
+
+        prepare_missing(self.practice, list(self.frame["client"]))  # where the links lead
         self.sort = w.Dropdown(
             description="Sort by",
             options=[(label, key) for key, (label, _) in SORTS.items()],
@@ -147,9 +150,8 @@ class Caseload:
     def html(self) -> str:
         if self.frame.empty:
             return f"{STYLE}<p class='wb-caseload'>The practice has no clients yet.</p>"
-        from ..notebooks import notebooks_dir, prepare_missing
+        from ..notebooks import notebooks_dir
 
-        prepare_missing(self.practice, list(self.frame["client"]))  # the links must lead there
         here = notebooks_dir(self.practice)
         server = self.server or current_server()
         heads = [
