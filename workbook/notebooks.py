@@ -114,11 +114,6 @@ def _write_practice_notebook(
     return Prepared(out, True)
 
 
-def caseload_notebook(practice: Practice) -> Path:
-    """Where the practice's caseload notebook is (written with start-here)."""
-    return notebooks_dir(practice) / CASELOAD
-
-
 def prepare_missing(practice: Practice, clients: Sequence[str]) -> None:
     """Write the step notebooks of those ``clients`` that lack any (the caseload links to
     them); notebooks that exist are kept as they are."""
