@@ -20,6 +20,7 @@ from workbook.practice import Practice
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = source_notebooks()
+SOURCE_DIR = NOTEBOOKS[0].parent
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
 
@@ -162,3 +163,25 @@ def test_each_step_notebook_shows_its_live_view():
         name, form = views[path.name]
         assert [sources[i] for i in calls] == [f'wb.view("{name}")'], path.name
         assert sources.index(form) < calls[0], path.name  # under the form it follows
+
+
+def test_the_caseload_notebook_runs_end_to_end(lana_store, practice, tmp_path):
+    from workbook.notebooks import write_start
+    from workbook.steps import CASELOAD
+
+    write_start(practice)  # the caseload is written beside start-here, as init does
+    written = practice.notebooks() / CASELOAD
+    out = papermill.execute_notebook(
+        str(written), str(tmp_path / CASELOAD), progress_bar=False, kernel_name="python3"
+    )
+    outputs = [o for c in out.cells if c.cell_type == "code" for o in c.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert len([o for o in outputs if WIDGET in o.get("data", {})]) >= 2  # header and table
+    chart = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
+    assert len(chart) == 1 and "data:image/png;base64," in chart[0]
+    nb = json.loads((SOURCE_DIR / CASELOAD).read_text(encoding="utf-8"))
+    params = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    assert len(params) == 1 and "client" not in "".join(params[0]["source"])
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            assert len([ln for ln in "".join(cell["source"]).splitlines() if ln.strip()]) <= 3

@@ -57,6 +57,13 @@ def run_checks(case: Case, as_of: date | None = None) -> list[Finding]:
     return sorted(found, key=lambda f: f.step)
 
 
+def failing(case: Case, as_of: date | None = None) -> list[str]:
+    """The ids of the checks that fail, in registration order: :func:`run_checks` without the
+    findings' words, for summaries of many cases (the caseload)."""
+    as_of = as_of or date.today()
+    return [name for name, _, fn in CHECKS if fn(case, as_of)[0] == FAIL]
+
+
 def failed(findings: list[Finding]) -> bool:
     """Whether any check failed: what ``workbook check`` turns into its exit status."""
     return any(f.status == FAIL for f in findings)
@@ -310,15 +317,47 @@ def _planned_since(case: Case, as_of: date) -> date:
     return max(d for d in dated if d <= as_of) if any(d <= as_of for d in dated) else as_of
 
 
+def _checkin_dates(case: Case, as_of: date) -> list[date]:
+    return sorted({k.date for k in case.checkins if k.date <= as_of})
+
+
+def last_contact(case: Case, as_of: date) -> date | None:
+    """The last check-in on or before ``as_of``; before the first, the day the weekly rhythm
+    counts from (the last dated record of the intake and steps 1 and 2). None when nothing is
+    dated by then."""
+    dates = _checkin_dates(case, as_of)
+    if dates:
+        return dates[-1]
+    return _planned_since(case, as_of) if case.client.started <= as_of else None
+
+
+def next_checkin(case: Case, as_of: date) -> date | None:
+    """When the weekly rule wants the next check-in: a week after the last contact. None when
+    no check-in is due: no action is planned, or the plan's target date comes within a week of
+    the last check-in (the rhythm ends with the plan).
+
+    A check-in is overdue when ``as_of`` is later than this date; ``weekly_checkins`` below
+    judges the same way.
+    """
+    if not _actions(case):
+        return None
+    dates = _checkin_dates(case, as_of)
+    start = dates[-1] if dates else _planned_since(case, as_of)
+    due = start + timedelta(days=WEEK)
+    target = case.plan.target
+    if dates and target is not None and target <= due:
+        return None
+    return due
+
+
 @check("weekly_checkins", 4, "Check-ins are weekly")
 def _weekly(case: Case, as_of: date) -> tuple[str, str]:
     if not _actions(case):
         return PASS, "No actions are planned yet, so no check-in is due."
-    dates = sorted({k.date for k in case.checkins if k.date <= as_of})
+    dates = _checkin_dates(case, as_of)
     if not dates:
-        since = _planned_since(case, as_of)
-        if (as_of - since).days <= WEEK:
-            due = since + timedelta(days=WEEK)
+        due = next_checkin(case, as_of)
+        if as_of <= due:
             return PASS, f"No check-in yet; the plan is new. Hold the first by {due.isoformat()}."
         return FAIL, (
             f"There is a plan but no check-in by {as_of.isoformat()}. Keep weekly contact: "

@@ -1,9 +1,10 @@
 """The guided notebooks in a practice, prepared from ``notebooks/`` with papermill, and the
 servers that open them (JupyterLab, Voilà).
 
-``PRACTICE/notebooks/00_start_here.ipynb`` is the practice's own (given the practice, no client);
-``PRACTICE/notebooks/<client>/`` holds each client's copies of the step notebooks. The servers
-serve the whole ``notebooks/`` folder, so start-here's links reach every client's notebooks.
+``PRACTICE/notebooks/00_start_here.ipynb`` and ``PRACTICE/notebooks/caseload.ipynb`` are the
+practice's own (given the practice, no client); ``PRACTICE/notebooks/<client>/`` holds each
+client's copies of the step notebooks. The servers serve the whole ``notebooks/`` folder, so
+start-here's links reach every client's notebooks.
 
 Only ids and paths are injected as parameters (never client text, never a password): the
 notebooks read everything else from the store when they run.
@@ -27,7 +28,7 @@ from .errors import ClientNotFound, WorkbookError
 from .files import private_dir, write_private
 from .practice import Practice
 from .resources import NOTEBOOKS
-from .steps import START, STEPS
+from .steps import CASELOAD, START, STEPS
 
 SOURCE = NOTEBOOKS
 
@@ -92,17 +93,34 @@ def write_start(practice: Practice) -> Prepared:
 
 
 def write_start_notebook(folder: Path, params: dict[str, str | None]) -> Prepared:
-    """Write the start-here notebook into ``folder``, unless the one there has the same cells.
+    """Write the start-here notebook into ``folder``, and the caseload notebook beside it, each
+    unless the one there has the same cells.
 
-    A start-here with the same code and text is kept as it is (with its outputs), so a copy
+    A notebook with the same code and text is kept as it is (with its outputs), so a copy
     open in JupyterLab is not changed under it.
     """
-    out = private_dir(folder) / START
-    nb = _parameterized(_sources()[START], params)
+    _write_practice_notebook(folder, CASELOAD, _practice_source(CASELOAD), params)
+    return _write_practice_notebook(folder, START, _sources()[START], params)
+
+
+def _write_practice_notebook(
+    folder: Path, name: str, source: NotebookNode, params: dict[str, str | None]
+) -> Prepared:
+    out = private_dir(folder) / name
+    nb = _parameterized(source, params)
     if out.exists() and _cells(nbformat.reads(out.read_text("utf-8"), 4)) == _cells(nb):
         return Prepared(out, False)
     write_private(out, nbformat.writes(nb).encode("utf-8"))
     return Prepared(out, True)
+
+
+def prepare_missing(practice: Practice, clients: Sequence[str]) -> None:
+    """Write the step notebooks of those ``clients`` that lack any (the caseload links to
+    them); notebooks that exist are kept as they are."""
+    for client in clients:
+        folder = notebooks_dir(practice, client)
+        if not all((folder / s.notebook).exists() for s in STEPS):
+            write_notebooks(folder, parameters(practice, client), force=False)
 
 
 def _cells(nb: NotebookNode) -> list[tuple[str, str]]:
@@ -118,6 +136,17 @@ def _all_sources() -> tuple[tuple[str, NotebookNode], ...]:
 
 def _sources() -> dict[str, NotebookNode]:
     return dict(_all_sources())
+
+
+@lru_cache(maxsize=4)
+def _practice_source(name: str) -> NotebookNode:
+    """A practice-level notebook other than start-here (not one of the numbered steps)."""
+    from papermill.iorw import load_notebook_node
+
+    path = SOURCE / name
+    if not path.exists():
+        raise WorkbookError(f"the notebook {name} is not at {SOURCE}; reinstall the workbook")
+    return load_notebook_node(str(path))
 
 
 def _parameterized(source: NotebookNode, params: dict[str, str | None]) -> NotebookNode:

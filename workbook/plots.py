@@ -321,3 +321,70 @@ def _scores(ax: plt.Axes, actions: pd.DataFrame, latest: pd.Series) -> None:
         xlabel="latest goal-attainment score (-2 to +2; 0 = as expected)",
     )
     ax.axvline(0, color="#555555", lw=0.8)
+
+
+RHYTHM_BARS = 40  # clients drawn at most, the longest without contact first
+RHYTHM_COLOURS = {"overdue": "#d32f2f", "due": "#1f77b4", "none": "#9e9e9e"}
+
+
+def rhythm_chart(caseload: pd.DataFrame) -> Figure | None:
+    """Days since each client's last contact against the weekly line (a caseload from
+    :func:`workbook.caseload.caseload`); overdue check-ins red and labelled, clients with no
+    check-in due grey. The longest without contact are drawn, up to :data:`RHYTHM_BARS`."""
+    known = caseload.dropna(subset=["days_since_contact"])
+    if known.empty:
+        return None
+    shown = known.sort_values(["days_since_contact", "client"], ascending=[False, True])
+    shown = shown.head(RHYTHM_BARS).iloc[::-1]
+    fig, ax = _figure(len(shown), per_row=0.26)
+    rows = list(range(len(shown)))
+    kinds = [
+        "none" if pd.isna(due) else "overdue" if due < 0 else "due"
+        for due in shown["checkin_due_in"]
+    ]
+    days = shown["days_since_contact"].astype(int).tolist()
+    ax.barh(rows, days, color=[RHYTHM_COLOURS[k] for k in kinds], height=0.7)
+    for y, n, kind in zip(rows, days, kinds, strict=True):
+        label = f"{n}" + (" overdue" if kind == "overdue" else "")
+        ax.annotate(
+            label,
+            (n, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+            color="#d32f2f" if kind == "overdue" else "#333333",
+        )
+    ax.set_yticks(
+        rows, [short(f"{c} · {n}", 32) for c, n in zip(shown["client"], shown["name"], strict=True)]
+    )
+    ax.axvline(7, color="#333333", ls="--", lw=1)
+    ax.annotate(
+        "weekly rhythm: 7 days",
+        (7, len(shown) - 0.5),
+        xytext=(3, 0),
+        textcoords="offset points",
+        fontsize=7,
+        color="#333333",
+    )
+    ax.set_xlim(0, max(14, max(days) * 1.15 + 1))
+    ax.set_ylim(-0.7, len(shown) - 0.3)
+    whom = (
+        f"the {len(shown)} longest of {len(known)} clients"
+        if len(known) > len(shown)
+        else "each client"
+    )
+    ax.set_title(f"Check-in rhythm: days since the last contact, {whom}")
+    ax.set_xlabel("days since the last contact")
+    ax.grid(axis="x", alpha=0.3)
+    words = {
+        "overdue": "check-in overdue",
+        "due": "check-in due within the week",
+        "none": "no check-in due (no actions, or the plan has ended)",
+    }
+    _legend_below(
+        fig,
+        [Line2D([], [], color=RHYTHM_COLOURS[k], lw=6, label=w) for k, w in words.items()],
+        ncol=3,
+    )
+    return fig

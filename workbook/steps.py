@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .model import Case
 
 START = "00_start_here.ipynb"
+CASELOAD = "caseload.ipynb"  # the practice's caseload, beside start-here
 INTAKE_FIELDS = ("situation", "history", "aspirations", "challenges", "goal")
 
 

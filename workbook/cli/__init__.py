@@ -118,4 +118,13 @@ def main() -> None:
 
 
 # The commands register themselves on ``cli`` when their modules are imported.
-from . import capture, cases, draft, history, records, teaching, workbooks  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    capture,
+    caseload,
+    cases,
+    draft,
+    history,
+    records,
+    teaching,
+    workbooks,
+)

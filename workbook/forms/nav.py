@@ -14,7 +14,7 @@ from pathlib import Path
 import ipywidgets as w
 
 from ..model import Case
-from ..steps import BY_KEY, START, STEPS, progress
+from ..steps import BY_KEY, CASELOAD, START, STEPS, progress
 from .links import Link, Server, html_output, link
 
 
@@ -69,9 +69,11 @@ STYLE = """<style>
 
 
 def nav_html(case: Case | None, folder: Path, step: str, server: Server | None = None) -> str:
-    """Back to start-here, the previous and next notebooks, and the client's progress."""
+    """Back to start-here, the practice's caseload, the previous and next notebooks, and the
+    client's progress."""
     index = [s.key for s in STEPS].index(step)
     parts = [_a(link(folder.parent / START, folder, server), "&#8962; Start here", "wb-nav-start")]
+    parts.append(_a(link(folder.parent / CASELOAD, folder, server), "Caseload", "wb-nav-caseload"))
     if index > 0:
         prev = STEPS[index - 1]
         target = link(folder / prev.notebook, folder, server)

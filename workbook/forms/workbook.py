@@ -26,6 +26,8 @@ from .specs import FORMS
 from .start import Chooser
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..frames import Frames
     from .draft import DraftPanel
     from .views import LiveView
@@ -155,6 +157,14 @@ class Workbook:
         bar = NavBar(step, folder, lambda: self.case)
         self.views.append(bar)
         return bar
+
+    def caseload(self, as_of: date | str | None = None) -> pd.DataFrame:
+        """The practice's caseload as a DataFrame: every client, most urgent first (see
+        :mod:`workbook.caseload`; the ``caseload`` notebook and command show the same)."""
+        from ..caseload import caseload
+
+        day = date.fromisoformat(as_of) if isinstance(as_of, str) else as_of
+        return caseload(self.store, day or self.today())
 
     def chooser(self) -> Chooser:
         """The start-here chooser (for start-here copies made before it moved to the practice

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.engine import Connection
 
 from ..model import Case
 from ..model.records import SLUG
 from . import schema as s
+
+R = TypeVar("R")
 
 
 def client_pk(conn: Connection, client_id: str, *, lock: bool = False) -> int | None:
@@ -100,28 +104,71 @@ def write_case(conn: Connection, case: Case, pk: int | None) -> int:
     return pk
 
 
-def _rows(conn: Connection, table, pk: int) -> list[dict[str, Any]]:  # noqa: ANN001
-    query = select(table).where(table.c.client_pk == pk).order_by(table.c.position)
-    return [dict(r._mapping) for r in conn.execute(query)]
+def _rows(conn: Connection, table: Table, pk: int) -> list[dict[str, Any]]:
+    return grouped_rows(conn, table, dict, pk).get(pk, [])
 
 
-def _strip(row: dict[str, Any], *drop: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in ("client_pk", "position", *drop)}
+def grouped_rows(
+    conn: Connection,
+    table: Table,
+    make: Callable[[Iterable[tuple[str, Any]]], R],
+    pk: int | None = None,
+) -> dict[int, list[R]]:
+    """A table's rows by client (only client ``pk``'s, if given), in position order, each made
+    by ``make`` from its (field, value) pairs: the record's own fields, without the client's key
+    and without the position, except for check-ins (their progress scores refer to it)."""
+    query = select(table).order_by(table.c.client_pk, table.c.position)
+    if pk is not None:
+        query = query.where(table.c.client_pk == pk)
+    result = conn.execute(query)
+    keys = list(result.keys())  # once per query: a row's own mapping rebuilds them each time
+    drop = {"client_pk"} if table is s.checkins else {"client_pk", "position"}
+    fields = [k for k in keys if k not in drop]
+    pick = itemgetter(*(keys.index(k) for k in fields))
+    at = keys.index("client_pk")
+    grouped: dict[int, list[R]] = {}
+    for row in result.all():  # fetched at once: row by row costs as much again
+        grouped.setdefault(row[at], []).append(make(zip(fields, pick(row), strict=True)))
+    return grouped
 
 
-def _unless_empty(**fields: Any) -> dict[str, Any] | None:
+def unless_empty(**fields: Any) -> dict[str, Any] | None:
     """An optional section (permission, plan) that holds nothing reads back as absent."""
     return fields if any(v not in (None, []) for v in fields.values()) else None
 
 
 def read_case(conn: Connection, pk: int) -> Case:
     c = dict(conn.execute(select(s.clients).where(s.clients.c.pk == pk)).one()._mapping)
+    return _stored(_assemble(c, {t: _rows(conn, t, pk) for t in s.CHILD_TABLES}))
+
+
+def read_cases(conn: Connection) -> list[Case]:
+    """Every client's case, in id order, read with one query per table (not one per client)."""
+    return [_stored(data) for data in _read_all(conn)]
+
+
+def _stored(data: dict[str, Any]) -> Case:
+    # as stored: text kept by an older version with looser limits stays readable
+    return Case.model_validate(data, context={"stored": True})
+
+
+def _read_all(conn: Connection) -> list[dict[str, Any]]:
+    clients = [dict(r._mapping) for r in conn.execute(select(s.clients).order_by(s.clients.c.id))]
+    grouped = {table: grouped_rows(conn, table, dict) for table in s.CHILD_TABLES}
+    return [
+        _assemble(c, {table: rows.get(c["pk"], []) for table, rows in grouped.items()})
+        for c in clients
+    ]
+
+
+def _assemble(c: dict[str, Any], rows: dict[Table, list[dict[str, Any]]]) -> dict[str, Any]:
+    """A case's data from its client row and its child rows (each in position order)."""
     linked: dict[str, dict[str, list[str]]] = {"interview": {}, "action": {}}
     for table, owner in ((s.interview_ideas, "interview"), (s.action_ideas, "action")):
-        for r in _rows(conn, table, pk):
+        for r in rows[table]:
             linked[owner].setdefault(r[f"{owner}_id"], []).append(r["idea_id"])
     progress: dict[int, dict[str, int]] = {}
-    for r in _rows(conn, s.checkin_progress, pk):
+    for r in rows[s.checkin_progress]:
         progress.setdefault(r["checkin_position"], {})[r["action_id"]] = r["score"]
     data = {
         "format": 1,
@@ -135,27 +182,23 @@ def read_case(conn: Connection, pk: int) -> Case:
             },
             **{k: c[k] for k in ("situation", "history", "aspirations", "challenges", "goal")},
         },
-        "attempts": [_strip(r) for r in _rows(conn, s.attempts, pk)],
-        "stories": [_strip(r) for r in _rows(conn, s.stories, pk)],
-        "permission": _unless_empty(asked=c["permission_asked"], granted=c["permission_granted"]),
-        "ideas": [_strip(r) for r in _rows(conn, s.ideas, pk)],
+        "attempts": rows[s.attempts],
+        "stories": rows[s.stories],
+        "permission": unless_empty(asked=c["permission_asked"], granted=c["permission_granted"]),
+        "ideas": rows[s.ideas],
         "interviews": [
-            _strip(r) | {"ideas": linked["interview"].get(r["id"], [])}
-            for r in _rows(conn, s.interviews, pk)
+            r | {"ideas": linked["interview"].get(r["id"], [])} for r in rows[s.interviews]
         ],
-        "plan": _unless_empty(
+        "plan": unless_empty(
             goal=c["plan_goal"],
             target=c["plan_target"],
-            actions=[
-                _strip(r) | {"ideas": linked["action"].get(r["id"], [])}
-                for r in _rows(conn, s.actions, pk)
-            ],
+            actions=[r | {"ideas": linked["action"].get(r["id"], [])} for r in rows[s.actions]],
         ),
         "checkins": [
-            _strip(r) | {"progress": progress.get(r["position"], {})}
-            for r in _rows(conn, s.checkins, pk)
+            {k: v for k, v in r.items() if k != "position"}
+            | {"progress": progress.get(r["position"], {})}
+            for r in rows[s.checkins]
         ],
-        "reflections": [_strip(r) for r in _rows(conn, s.reflections, pk)],
+        "reflections": rows[s.reflections],
     }
-    # as stored: text kept by an older version with looser limits stays readable
-    return Case.model_validate(data, context={"stored": True})
+    return data

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from ..errors import ClientExists, ClientNotFound, InvalidRecord, StoreError, WorkbookError
 from ..model import COLLECTIONS, Case, Plan, Record, parse, validate_case
-from . import cases
+from . import cases, summaries
 from . import history as hist
 from . import schema as s
 from .engine import IMMEDIATE, make_engine, redact_url, upgrade
@@ -99,6 +100,18 @@ class Store:
     def load(self, client_id: str) -> Case:
         with self.reading() as conn:
             return cases.read_case(conn, _existing(conn, client_id))
+
+    def load_all(self) -> list[Case]:
+        """Every client's case, in id order, in one read: a query per table, not per client."""
+        with self.reading() as conn:
+            return cases.read_cases(conn)
+
+    def load_summaries(self) -> list[SimpleNamespace]:
+        """Every client's case for a summary of the practice (the caseload), in id order: read
+        with a query per table, as plain attribute records not validated again, without the
+        reflections and the progress scores (see :mod:`workbook.store.summaries`)."""
+        with self.reading() as conn:
+            return summaries.read_summaries(conn)
 
     def save(self, case: Case, *, replace: bool = False, change: str | None = None) -> None:
         self.save_all([case], replace=replace, change=change)
