@@ -32,14 +32,13 @@ _TYPE_WORDS = {
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
-    """``('ideas', 2, 'fit')`` -> ``ideas[2].fit``; a key that is not printable (an unknown key
-    holding a terminal escape) is quoted with its escapes shown, never printed raw."""
+    """``('ideas', 2, 'fit')`` -> ``ideas[2].fit``. A key is kept as typed, so that its line
+    can be found; a message shows its control characters as escapes (``errors._escaped``)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            part = part if str(part).isprintable() else repr(part)
             out += f".{part}" if out else str(part)
     return out
 
