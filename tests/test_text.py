@@ -199,4 +199,4 @@ def test_an_unknown_key_holding_a_terminal_escape_is_named_with_the_escape_shown
     with pytest.raises(InvalidRecord) as caught:
         parse_case(text.encode("utf-8"), "ana.yaml")
     assert "\x1b" not in str(caught.value)
-    assert "client.'\\x1b[2J': is not a known key here" in str(caught.value)
+    assert "client.\\x1b[2J: is not a known key here" in str(caught.value)

@@ -133,7 +133,8 @@ def read_case(path: str | Path) -> Case:
     return parse_case(raw, name)
 
 
-def parse_case(raw: bytes | str, name: str = "case") -> Case:
+def parse_case(raw: bytes | str, name: str = "case", *, stored: bool = False) -> Case:
+    """A case from a case file; ``stored`` for one a backup carries (see ``validate_case``)."""
     try:
         text = raw if isinstance(raw, str) else _decode(raw)
         data, lines = parse_yaml(text)
@@ -146,7 +147,7 @@ def parse_case(raw: bytes | str, name: str = "case") -> Case:
             f"{name}: a case file must be a mapping of keys to values, not a {_kind(data)}"
         )
     try:
-        return validate_case(data)
+        return validate_case(data, stored=stored)
     except InvalidRecord as exc:
         raise exc.located(name, _line_of(data, lines, exc.path)) from None
 

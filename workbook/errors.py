@@ -82,7 +82,7 @@ NOTHING = _NOTHING
 
 def _escaped(text: str) -> str:
     """``text`` with control characters written as escapes (``\\n``), so it stays one line."""
-    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m.group())[1:-1], text)
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], text)
 
 
 def _show(value: Any, limit: int = 60) -> str:

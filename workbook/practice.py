@@ -63,9 +63,21 @@ class Practice:
             touch_private(self.db_path)
         return Store(self.url)
 
-    def remove_client_files(self, client_id: str) -> None:
-        """An erased client's generated workbooks and their own notebooks (and client app)."""
+    @property
+    def journal(self) -> Path:
+        """Where ``journal`` writes the practice's reflections by default."""
+        return self.path / "journal.html"
+
+    def remove_client_files(self, client_id: str) -> list[Path]:
+        """An erased client's generated workbooks, their own notebooks (and client app), and
+        the practice's journal, which holds every client's reflections (it is made again by
+        ``journal``). Returns what was there and is now gone."""
         if not client_id or client_id in (".", "..") or "/" in client_id:
             raise StoreError(f"client id {client_id!r} cannot name a folder of the practice")
-        remove_tree(self.workbooks(client_id))
-        remove_tree(self.notebooks(client_id))
+        gone = [p for p in (self.workbooks(client_id), self.notebooks(client_id)) if p.exists()]
+        for folder in gone:
+            remove_tree(folder)
+        if self.journal.exists():
+            self.journal.unlink()
+            gone.append(self.journal)
+        return gone

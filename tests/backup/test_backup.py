@@ -11,7 +11,7 @@ from datetime import UTC
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from tests.conftest import minimal_case, snapshot
 from workbook.backup import BackupError, create, restore
@@ -224,3 +224,16 @@ def test_a_backup_from_an_older_version_is_upgraded_when_restored(tmp_path):
     assert restore(target, tmp_path / "old.zip").integrity == "ok"
     with target.open(create=False) as store, store.reading() as conn:
         assert current_revision(conn) == head_revision() != "0001"
+
+
+def test_text_an_older_version_kept_is_restored_as_it_was(
+    lana_store, practice, tmp_path, new_target
+):
+    long = "an old, long note " * 2000  # 36 000 characters: over today's limit of 20 000
+    with lana_store.transaction() as conn:  # as an older version, with looser limits, left it
+        conn.execute(text("UPDATE clients SET situation = :s"), {"s": long})
+    create(practice, tmp_path / "backup.zip")
+    target = new_target()
+    restore(target, tmp_path / "backup.zip")
+    with target.open(create=False) as store:
+        assert store.load("lana").client.situation == long

@@ -101,6 +101,26 @@ def test_delete_erases_and_leaves_a_tombstone(practice, imported):
     assert "erase" in text and "erased" in text
 
 
+def test_delete_removes_the_journal_that_held_the_clients_reflections(practice, imported):
+    assert run(*_args(practice), "journal").exit_code == 0
+    assert "Lana" in practice.journal.read_text()
+    result = run(*_args(practice), "delete", "lana", "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert not practice.journal.exists() and "workbook journal" in result.stdout
+
+
+def test_delete_again_clears_files_a_stopped_erasure_left(practice, imported):
+    assert run(*_args(practice), "delete", "lana", "--yes").exit_code == 0
+    left = practice.workbooks("lana") / "lana-workbook.html"  # as if stopped before the files
+    left.parent.mkdir(parents=True)
+    left.write_text("Lana Kowalczyk")
+    again = run(*_args(practice), "delete", "lana", "--yes")
+    assert again.exit_code == 0, again.stderr
+    assert not left.parent.exists() and "removed the files left behind" in again.stdout
+    nothing = run(*_args(practice), "delete", "lana", "--yes")
+    assert nothing.exit_code == 1 and "lana" in nothing.stderr
+
+
 def test_history_of_an_unknown_client_is_an_error(practice, imported):
     result = run(*_args(practice), "history", "nobody")
     assert result.exit_code == 1 and "nobody" in result.stderr

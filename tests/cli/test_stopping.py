@@ -27,7 +27,7 @@ from workbook.files import write_private
 from workbook.practice import Practice
 from workbook.sample import sample_case
 
-WORKBOOK = [sys.executable, "-m", "workbook.cli"]
+WORKBOOK = [sys.executable, "-m", "workbook"]  # as the `workbook` command starts
 CLIENTS = [f"c{n}" for n in range(4)]
 OLD = b"the previous good copy"
 LIMIT = 2.0  # seconds, as the issue states
@@ -208,3 +208,15 @@ def test_a_signal_stops_workshop_collect_while_its_kernel_runs(tmp_path, sig):
         assert (out / name).read_bytes() == OLD, name  # the previous copy, untouched
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]
     assert json.loads((out / "workshop.json").read_text())["trainees"] == ["t1", "t2"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_stop_while_the_command_is_still_starting_is_quiet(tmp_path, sig):
+    """The first second of any command is spent importing its libraries: a stop then is as
+    clean as one later (no traceback, the usual status)."""
+    proc = _start(["--practice", str(tmp_path / "p"), "backup", "create", "-o", "b.zip"], tmp_path)
+    time.sleep(0.3)  # the interpreter is up, the command line not yet imported
+    os.killpg(proc.pid, sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 128 + sig, err.decode()
+    assert b"Traceback" not in err and not (tmp_path / "b.zip").exists()

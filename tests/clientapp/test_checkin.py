@@ -113,3 +113,16 @@ def test_a_client_removed_meanwhile_gets_no_command_advice(lana_store):
     outcome = save_self_checkin(lana_store, "nobody", {"importance": 5}, DAY)
     assert not outcome.ok and "nobody" in outcome.message
     assert "`" not in outcome.message and "workbook " not in outcome.message
+
+
+def test_a_problem_in_the_practitioners_records_is_not_blamed_on_the_client(lana_store):
+    from sqlalchemy import text
+
+    with lana_store.transaction() as conn:  # text an older version allowed, over today's limit
+        conn.execute(text("UPDATE clients SET situation = :s"), {"s": "old note " * 3000})
+    before = snapshot(lana_store)
+    outcome = save_self_checkin(lana_store, "lana", {"importance": 5, "notes": "Fine."}, DAY)
+    assert not outcome.ok and outcome.field is None
+    assert "practitioner's records" in outcome.message and "nothing you typed" in outcome.message
+    assert "too long" not in outcome.message  # not about anything on the client's page
+    assert snapshot(lana_store) == before

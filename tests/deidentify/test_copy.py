@@ -118,3 +118,18 @@ def test_command_writes_a_private_valid_case_file(lana_store, practice, tmp_path
     text = out.read_text(encoding="utf-8")
     for needle in IDENTIFYING[:11]:
         assert needle.lower() not in text.lower(), needle
+
+
+def test_a_text_placeholders_make_too_long_is_cut_to_fit_and_counted():
+    from workbook.deidentify import SHORTENED, deidentify_with_counts
+    from workbook.model.text import LONG, SHORT
+
+    case = sample_case()
+    first = case.client.name.split()[0]
+    case.stories[0].title = (f"{first} and " * 40)[:SHORT]  # as long as a title may be
+    case.client.situation = f"{first} " * (LONG // (len(first) + 1))
+    copy, counts = deidentify_with_counts(case)  # once refused: longer than the field allows
+    assert len(copy.stories[0].title) <= SHORT and copy.stories[0].title.endswith("…")
+    assert len(copy.client.situation) <= LONG
+    assert first.lower() not in (copy.stories[0].title + copy.client.situation).lower()
+    assert counts[SHORTENED] == 2

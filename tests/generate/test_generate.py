@@ -257,6 +257,27 @@ def test_batch_goes_on_past_a_failing_client(practice, store, lana, monkeypatch)
     assert (practice.workbooks("c2") / "c2-workbook.html").exists()
 
 
+def test_a_client_erased_while_their_workbook_is_made_keeps_no_file(
+    practice, store, lana, monkeypatch
+):
+    store.save(lana)
+    from workbook.generate import batch
+
+    real = batch.run
+
+    async def erased_meanwhile(practice_, client, *args):
+        done = await real(practice_, client, *args)
+        with practice_.open(create=False) as other:  # `delete` from another terminal
+            other.delete(client)
+        practice_.remove_client_files(client)
+        return done
+
+    monkeypatch.setattr(batch, "run", erased_meanwhile)
+    [result] = generate_many(practice, ["lana"], formats=["ipynb", "html", "ics"], as_of=AS_OF)
+    assert not result.ok and "erased" in result.error
+    assert not practice.workbooks("lana").exists()  # nothing written after the erasure stays
+
+
 def test_cli_batch_in_parallel_processes(practice, store, lana):
     for n in range(3):
         case = lana.model_copy(deep=True)

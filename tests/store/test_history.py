@@ -177,6 +177,15 @@ def test_erasure_leaves_only_a_tombstone(lana_store):
         conn.execute(text("DELETE FROM history"))
 
 
+def test_a_second_erasure_keeps_the_first_tombstone(lana_store, lana):
+    lana_store.delete("lana")
+    lana_store.save(lana)  # the same id taken again, later erased again
+    lana_store.delete("lana")
+    tombs = lana_store.history("lana")
+    assert [t.change for t in tombs] == ["erase", "erase"]  # both requests stay on record
+    assert all(t.before is None and t.after is None for t in tombs)
+
+
 def _secret_case(lana):
     case = lana.model_copy(deep=True)
     case.client.id = "secret"

@@ -90,7 +90,7 @@ def parse_members(read: dict[str, bytes], where: str) -> Contents:
     contents = Contents()
     for name, data in sorted(read.items()):
         if name.startswith("cases/") and name.endswith(".yaml"):
-            contents.cases.append(parse_case(data, f"{where}: {name}"))
+            contents.cases.append(parse_case(data, f"{where}: {name}", stored=True))
         elif name == f"{HISTORY}.json":
             contents.history = _history(data, f"{where}: {name}")
     return contents

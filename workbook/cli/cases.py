@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import WorkbookError
+from ..errors import ClientNotFound, WorkbookError
 from . import DEMO_PRACTICE, _Options, _where, cli, pass_options
 
 
@@ -191,9 +191,24 @@ def delete(opts: _Options, client: str, yes: bool) -> None:
         raise click.UsageError(f"deleting {client!r} cannot be undone; add --yes to confirm")
     practice = opts.practice()
     with practice.open(create=False) as store:
-        store.delete(client)
-    practice.remove_client_files(client)
-    click.echo(
-        f"erased {client}: their records, history, generated files and notebooks "
-        "(a tombstone with no content remains in the history)"
-    )
+        held = store.has(client)
+        if held:
+            store.delete(client)
+    # After the records: a run of `generate` that read them before cannot bring files back
+    # (it checks the client is still there before it keeps its work). Run again when a stop
+    # left files behind, and it clears them.
+    gone = practice.remove_client_files(client)
+    if not held and not gone:
+        raise ClientNotFound(client)
+    if not held:
+        click.echo(f"no records of {client} remained; removed the files left behind")
+    else:
+        click.echo(
+            f"erased {client}: their records, history, generated files and notebooks "
+            "(a tombstone with no content remains in the history)"
+        )
+    if practice.journal in gone:
+        click.echo(
+            f"removed {practice.journal.name}, which held every client's reflections; "
+            "run `workbook journal` to write it again without them"
+        )

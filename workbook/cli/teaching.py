@@ -113,7 +113,7 @@ def journal(opts: _Options, client: str | None, since, output: Path | None) -> N
         ids = [client] if client else store.client_ids()
         cases = [store.load(c) for c in ids]
     page = journal_html(cases, since.date() if since else None)
-    target = write_private(output or practice.path / "journal.html", page.encode("utf-8"))
+    target = write_private(output or practice.journal, page.encode("utf-8"))
     click.echo(f"wrote {target}")
 
 

@@ -72,8 +72,10 @@ def save_self_checkin(
     }
     if all(data[k] in (None, {}) for k in FIELDS):
         return Outcome(False, "Answer at least one question before saving; nothing was saved.")
+    mine = None  # where the new check-in sits in the case: the only record the client typed
     try:
         case = store.load(client)
+        mine = f"checkins[{len(case.checkins)}]"
         if not case.client.consent.records:
             return Outcome(
                 False,
@@ -86,7 +88,12 @@ def save_self_checkin(
                 return _refusal("progress", f"there is no action {action!r} in your plan")
         store.add(client, "checkins", {k: v for k, v in data.items() if v not in (None, {})})
     except InvalidRecord as exc:  # the model's own rules (a date before the start, a long note)
-        field = next((f for f in (*FIELDS, "date") if f in exc.path), "")
+        # the new check-in alone (``checkins.notes``) or in the case (``checkins[4].notes``)
+        own = next((p for p in ("checkins.", mine) if p and exc.path.startswith(p)), None)
+        if own is None:
+            return Outcome(False, PRACTITIONERS_RECORDS)
+        rest = exc.path[len(own) :].lstrip(".")
+        field = next((f for f in (*FIELDS, "date") if rest.startswith(f)), "")
         got = "" if exc.value is NOTHING else f" (got {shown(exc.value)})"  # shortened
         return _refusal(field, exc.message + got) if field else Outcome(False, exc.message)
     except WorkbookError as exc:  # e.g. the client removed meanwhile: no commands to a client
@@ -96,6 +103,15 @@ def save_self_checkin(
         f"Thank you: your check-in of {data['date'].strftime('%d %B %Y').lstrip('0')} is saved. "
         "Your practitioner will see it.",
     )
+
+
+# A rule broken elsewhere in the case (text an older version allowed, say): nothing the client
+# typed, and nothing they can change here.
+PRACTITIONERS_RECORDS = (
+    "Your check-in could not be saved because something in your practitioner's records needs "
+    "their attention first (nothing you typed). Please let your practitioner know; your answers "
+    "are still on this page."
+)
 
 
 class SelfCheckinForm:

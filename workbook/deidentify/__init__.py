@@ -23,12 +23,13 @@ which no general detector is: those rules stay here.
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from ..errors import WorkbookError
+from ..errors import InvalidRecord, WorkbookError
 from ..model import Case, validate_case
 from .contacts import Contacts, id_numbers, long_numbers, named_streets, places
 from .dates import Dates
@@ -67,7 +68,34 @@ def deidentify_with_counts(case: Case, shift_days: int | None = None) -> tuple[C
     out = scrubber.walk(data, "")
     out["client"]["id"] = "deidentified"
     out["client"]["name"] = "The client"
-    return validate_case(out), scrubber.counts
+    return _fitted(out, scrubber.counts), scrubber.counts
+
+
+SHORTENED = "texts shortened to fit (placeholders are longer than the names they replace)"
+_TOO_LONG = re.compile(r"^is too long: \d+ characters, at most (\d+)$")
+_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _fitted(data: dict[str, Any], counts: Counter[str]) -> Case:
+    """The copy validated; a text its placeholders made longer than its field allows is cut
+    to fit, ending in an ellipsis (cutting only ever removes text), and counted."""
+    for _ in range(10_000):  # each pass cuts one field: at most every text of the case
+        try:
+            return validate_case(data)
+        except InvalidRecord as exc:
+            limit = _TOO_LONG.match(exc.message)
+            if not limit or not isinstance(exc.value, str):
+                raise
+            _put(data, exc.path, exc.value[: int(limit.group(1)) - 1].rstrip() + "…")
+            counts[SHORTENED] += 1
+    raise WorkbookError("the de-identified copy could not be made to fit its fields")
+
+
+def _put(data: Any, path: str, value: str) -> None:
+    steps = [name or int(index) for name, index in _STEP.findall(path)]
+    for step in steps[:-1]:
+        data = data[step]
+    data[steps[-1]] = value
 
 
 class Scrubber:

@@ -114,6 +114,14 @@ async def _one(
             files.append(
                 write_private(target / f"{client}-calendar.ics", export.calendar(case, as_of))
             )
+        with practice.open(create=False) as store:
+            erased = not store.has(client)
+        if erased:  # `delete` ran meanwhile: what was made from the records it erased goes too
+            practice.remove_client_files(client)
+            return Result(
+                client, False, time.perf_counter() - started, [],
+                f"{client}: erased while the workbook was being made; nothing was kept",
+            )  # fmt: skip
         return Result(client, True, time.perf_counter() - started, files, messages=messages)
     except WorkbookError as exc:
         return Result(client, False, time.perf_counter() - started, files, str(exc))

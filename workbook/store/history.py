@@ -219,7 +219,8 @@ def erase(conn: Connection, client: str) -> None:
     flag = s.history_erasure
     if conn.execute(update(flag).values(erasing=1)).rowcount == 0:
         conn.execute(insert(flag).values(erasing=1))
-    conn.execute(delete(s.history).where(s.history.c.client == client))
+    h = s.history.c  # earlier tombstones stay: each erasure asked for remains on record
+    conn.execute(delete(s.history).where(h.client == client, h.change != "erase"))
     conn.execute(update(flag).values(erasing=0))
     _append(conn, client, [("client", "erase", None, None)])
 

@@ -1,0 +1,5 @@
+"""``python -m workbook``: the same as the ``workbook`` command."""
+
+from .launch import main
+
+main()
