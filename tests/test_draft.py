@@ -265,11 +265,21 @@ def test_json_shape():
     assert all(isinstance(a["ideas"], list) and isinstance(a["due"], str) for a in data["actions"])
 
 
-def test_sample_client_drafts_a_course_for_the_idea_marcus_tied_to_a_certificate(lana):
+def test_sample_client_drafts_nothing_her_plan_already_holds(lana):
+    """Marcus tied her first idea to a certificate, but she chose that certificate as an idea
+    of its own (i5) and her plan enrols her in it: no second course action is drafted."""
     plan = draft_plan(case_frames(lana), date(2026, 11, 26))
-    assert [a.ideas for a in plan.actions] == [("i1",)]
-    assert "Marcus Oyelaran" in plan.actions[0].why
-    assert "résumé (a1" in " ".join(plan.notes)
+    assert plan.actions == []
+    assert "every kind" in " ".join(plan.notes)
+
+
+def test_an_idea_tied_to_a_credential_gets_a_course_when_none_is_chosen(lana):
+    case = lana.model_copy(deep=True)
+    case.ideas = [i for i in case.ideas if i.id != "i5"]
+    case.plan.actions = [a for a in case.plan.actions if "i5" not in a.ideas]
+    plan = draft_plan(case_frames(case), date(2026, 11, 26))
+    course = [a for a in plan.actions if a.ideas == ("i1",) and "course" in a.text]
+    assert course and "Marcus Oyelaran" in course[0].why
 
 
 def test_rank_skills_agrees_with_the_frames_ranking(lana):

@@ -14,6 +14,8 @@ with. The rules, in the order the drafts are scheduled:
 4. **Courses and credentials.** For each chosen idea that needs one: the idea's own text, or the
    insights of an interview that tested it, names a course, certificate, certification,
    credential, diploma, degree, licence, qualification or accreditation (:data:`CREDENTIAL`).
+   When a chosen idea is itself a course or credential, it is the course the others call for,
+   and they get no course draft of their own.
 5. **Rehearsal.** A practice interview, the client and practitioner together.
 
 An idea that is itself a course or credential (its own text names one) is carried out by rule 4;
@@ -44,6 +46,8 @@ from datetime import date, timedelta
 import pandas as pd
 
 from .frames import Frames
+from .summary import clean
+from .wording import day
 
 DEFAULT_WEEKS = 8
 TOP_SKILLS = 3
@@ -262,7 +266,9 @@ def draft_plan(frames: Frames, as_of: date | None = None) -> DraftedPlan:
         ),
     ]
     proposed.append(_networking(rec.interviews, work, top))
-    needs = {i for i in ideas if _naming_credential(rec.interviews, i)}
+    # A chosen idea that is itself a course or credential is the course the others call for:
+    # only without one does an idea an interview tied to a credential get its own course draft.
+    needs = set() if credential else {i for i in ideas if _naming_credential(rec.interviews, i)}
     for i in sorted(credential | needs, key=list(ideas).index):
         where = _credential_evidence(rec.interviews, i, ideas[i])
         what = (
@@ -335,14 +341,14 @@ def _target(target: date | None, as_of: date) -> tuple[date, list[str]]:
     default = as_of + timedelta(weeks=DEFAULT_WEEKS)
     if target is None:
         return default, [
-            f"The plan has no target date yet; the drafts assume {default.isoformat()} "
+            f"The plan has no target date yet; the drafts assume {day(default)} "
             f"({DEFAULT_WEEKS} weeks on). Set the target in the goal form to schedule them "
             "from it."
         ]
     if target < as_of:
         return default, [
-            f"The plan's target date ({target.isoformat()}) has passed; the drafts assume "
-            f"{default.isoformat()} ({DEFAULT_WEEKS} weeks on). Agree a new target with the "
+            f"The plan's target date ({day(target)}) has passed; the drafts assume "
+            f"{day(default)} ({DEFAULT_WEEKS} weeks on). Agree a new target with the "
             "client."
         ]
     return target, []
@@ -498,4 +504,4 @@ def as_text(drafted: DraftedPlan) -> str:
             ]
     if drafted.notes:
         lines += ["", *[f"Note: {note}" for note in drafted.notes]]
-    return "\n".join(lines).strip("\n")
+    return clean("\n".join(lines).strip("\n"))  # client text, shown on a terminal

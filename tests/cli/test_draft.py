@@ -47,7 +47,7 @@ def test_text_shows_goal_prompts_actions_and_reasons(lana_store, practice):
     assert out.startswith("Goal (draft): By 31 January 2027")
     assert "Target: 2027-01-31" in out and "Measurable and meaningful:" in out
     assert "none saved" in out and "why: " in out
-    assert "1. 2026-12-06  client" in out
+    assert "1. 2026-12-07  client" in out
     assert "Already in the plan" in out
 
 

@@ -109,6 +109,16 @@ def test_a_refused_value_names_the_field_and_leaves_the_database(panel, wb, fiel
     assert len(panel.rows) == len(panel.drafted.actions)  # nothing left the list
 
 
+def test_a_goal_drafted_after_the_target_brings_its_new_date(wb):
+    late = wb.draft(date(2027, 3, 1))  # Lana's target, 31 January 2027, has passed
+    late.run_button.click()
+    assert "26 April 2027" in late.goal.get() and "has passed" in late.notes.value
+    late.goal_button.click()
+    plan = wb.store.load("lana").plan
+    assert plan.target == date(2027, 4, 26)  # the date the goal names, not the old one
+    assert "26 April 2027" in late.goal_status.value
+
+
 def test_the_drafted_goal_becomes_the_plans_goal(panel, wb):
     panel.run_button.click()
     panel.goal.set(panel.goal.get() + " <edited>")
@@ -133,8 +143,11 @@ def test_no_chosen_idea_is_said_in_words(wb):
 
 
 def test_client_text_is_escaped_in_the_reasons(panel, wb):
-    with wb.store.edit("lana") as case:
-        case.interviews[1].person = "<img src=x onerror=alert(1)>"
+    with wb.store.edit("lana") as case:  # her top skill, which the résumé's reason names
+        for story in case.stories:
+            story.skills = [
+                "<img src=x onerror=alert(1)>" if s == "Communication" else s for s in story.skills
+            ]
     panel.run_button.click()
     html = "".join(r.why.value for r in panel.rows) + panel.notes.value
     assert "<img" not in html and "&lt;img" in html

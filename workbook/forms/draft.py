@@ -80,17 +80,19 @@ def save_drafts(store: Store, client: str, kept: list[tuple[int, dict[str, Any]]
 
 
 def use_goal(store: Store, client: str, goal: str, target: date | None) -> logic.Outcome:
-    """Make the drafted (perhaps edited) goal the plan's goal; the drafted target date goes
-    with it only when the plan has none yet."""
+    """Make the drafted (perhaps edited) goal the plan's goal, with the drafted target date
+    it names: the plan's own, or a new one when the plan had none or its date had passed."""
     if not goal.strip():
         return logic.Outcome(False, "The goal is empty; draft the plan or write a goal first.")
     case = store.load(client)
     values: dict[str, Any] = {"goal": goal}
-    if target is not None and (case.plan is None or case.plan.target is None):
+    moved = target is not None and (case.plan is None or case.plan.target != target)
+    if moved:
         values["target"] = target
     outcome = logic.save_plan(store, client, values)
     if outcome.ok:
-        return logic.Outcome(True, "Saved the drafted goal as the plan's goal.")
+        also = f", and its target date is now {day(target)}" if moved else ""
+        return logic.Outcome(True, f"Saved the drafted goal as the plan's goal{also}.")
     return outcome
 
 
