@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 
-import psutil
 import pytest
 
 from workbook import stopping
@@ -46,20 +45,39 @@ def test_the_line_says_how_many_of_the_innermost_things_were_done():
     assert stopping.summary(stopping.Stopped(signal.SIGTERM)) == "Stopped."
 
 
+# Run in a process of its own: end_children() ends every process under the one that calls
+# it, and under pytest those include the session's PostgreSQL server and browser.
+_END_CHILDREN = """
+import json, subprocess, sys
+import psutil
+from workbook import stopping
+
+deaf = (
+    "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+    "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
+    "print('up', flush=True); time.sleep(60)"
+)
+child = subprocess.Popen([sys.executable, "-c", deaf], stdout=subprocess.PIPE)
+assert child.stdout.readline() == b"up\\n"
+tree = [psutil.Process(child.pid), *psutil.Process(child.pid).children()]
+ended = stopping.end_children(grace=0.2)
+child.wait(timeout=5)
+alive = [p.pid for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+print(json.dumps({"tree": [p.pid for p in tree], "ended": ended, "alive": alive}))
+"""
+
+
 def test_end_children_ends_the_whole_tree_even_a_child_deaf_to_sigterm():
-    deaf = (
-        "import signal, subprocess, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-        "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)']); "
-        "print('up', flush=True); time.sleep(60)"
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", _END_CHILDREN], capture_output=True, text=True, timeout=60
     )
-    child = subprocess.Popen([sys.executable, "-c", deaf], stdout=subprocess.PIPE)
-    assert child.stdout.readline() == b"up\n"
-    tree = [psutil.Process(child.pid), *psutil.Process(child.pid).children()]
-    assert len(tree) == 2
-    ended = stopping.end_children(grace=0.2)
-    child.wait(timeout=5)
-    assert {p.pid for p in tree} <= set(ended)
-    assert not [p for p in tree if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    assert len(seen["tree"]) == 2  # the deaf child and its own child
+    assert set(seen["tree"]) <= set(seen["ended"])
+    assert seen["alive"] == []
 
 
 def test_the_loop_keeps_sigint_and_sigterm_from_nbclient():
