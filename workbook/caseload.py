@@ -47,6 +47,7 @@ from . import fidelity
 from .model import Case
 from .steps import BY_KEY, STEPS
 from .store import Store
+from .wording import day
 
 DATE, INT, BOOL = "datetime64[ns]", "Int64", "boolean"
 CLOSED = ("done", "dropped")  # as frames.plan_table: an action in neither state is still open
@@ -240,22 +241,22 @@ def _days(n: int) -> str:
 
 
 def contact_words(row: object) -> str:
-    """``2026-11-20, 6 days ago`` (or ``-``)."""
+    """``20 November 2026, 6 days ago`` (or ``-``)."""
     if pd.isna(row.last_contact):
         return "-"
     n = int(row.days_since_contact)
     ago = "today" if n == 0 else f"{_days(n)} ago"
-    return f"{_day(row.last_contact)}, {ago}"
+    return f"{day(row.last_contact)}, {ago}"
 
 
 def checkin_words(row: object) -> str:
-    """``due 2026-11-27, in 1 day``, ``overdue by 3 days`` or ``none due``."""
+    """``due 27 November 2026, in 1 day``, ``overdue by 3 days (due ...)`` or ``none due``."""
     if pd.isna(row.next_checkin):
         return "none due"
     n = int(row.checkin_due_in)
     if n < 0:
-        return f"overdue by {_days(-n)} (due {_day(row.next_checkin)})"
-    return f"due {_day(row.next_checkin)}, " + ("today" if n == 0 else f"in {_days(n)}")
+        return f"overdue by {_days(-n)} (due {day(row.next_checkin)})"
+    return f"due {day(row.next_checkin)}, " + ("today" if n == 0 else f"in {_days(n)}")
 
 
 def ruler_words(value: object, change: object) -> str:

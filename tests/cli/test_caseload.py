@@ -72,10 +72,10 @@ def test_text_is_a_table_most_urgent_first(store, practice):
     late = next(i for i, ln in enumerate(lines) if ln.startswith("late "))
     calm = next(i for i, ln in enumerate(lines) if ln.startswith("calm "))
     assert late < calm
-    assert "overdue by 12 days (due 2026-11-08)" in lines[late]
-    assert "2026-11-01, 19 days ago" in lines[late]
+    assert "overdue by 12 days (due 8 November 2026)" in lines[late]
+    assert "1 November 2026, 19 days ago" in lines[late]
     assert lines[late + 1].split() == ["flags:", "checkin-overdue,", "fidelity-failing"]
-    assert "due 2026-11-25, in 5 days" in lines[calm]
+    assert "due 25 November 2026, in 5 days" in lines[calm]
     assert "Calm <Client>" in lines[calm]
 
 

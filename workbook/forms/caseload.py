@@ -22,6 +22,7 @@ from .. import caseload as cl
 from ..audience import app_banner
 from ..practice import Practice
 from ..steps import BY_KEY, STEPS
+from ..wording import day
 from .links import Server, current_server, html_output, link
 
 # column -> (label, sort key): how each column sorts, missing values always last.
@@ -174,7 +175,7 @@ class Caseload:
         by = SORTS[self.sort.value][0] + (", reversed" if self.reverse.value else "")
         return (
             f'{STYLE}<div class="wb-caseload tex2jax_ignore mathjax_ignore">'
-            f"<table><caption>The caseload as of {self.as_of.isoformat()}, sorted by "
+            f"<table><caption>The caseload as of {day(self.as_of)}, sorted by "
             f"{html.escape(by)}</caption><thead><tr>{cells}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>"
         )
