@@ -314,3 +314,34 @@ def test_every_chosen_idea_is_served_by_a_draft_or_an_action_already_planned(lan
     assert chosen == {"i1", "i4", "i5"}
     assert chosen <= drafted_for | planned_for
     assert "i4" in drafted_for  # the new idea, which nothing in the plan serves yet
+
+
+@pytest.mark.parametrize(
+    ("existing", "kind"),
+    [
+        ("Resume applications after the holidays", "resume"),
+        ("Review the postings on the council's site", "feedback"),
+        ("Practice interview with Sam on Friday", "interview"),
+    ],
+)
+def test_words_that_only_look_like_a_kind_do_not_hold_a_draft_back(existing, kind):
+    from workbook.draft import _normal, _of_kind
+
+    assert not _of_kind(kind, _normal(existing))
+
+
+@pytest.mark.parametrize(
+    ("existing", "kind"),
+    [
+        ("Update the résumé with the choir story", "resume"),
+        ("Send the CV to Priya", "resume"),
+        ("Written feedback on the cover letter", "feedback"),
+        ("Informational interview with a hospital L&D lead", "interview"),
+        ("Practice interview with Sam on Friday", "rehearsal"),
+        ("Enrol in the facilitation certificate", "course"),
+    ],
+)
+def test_an_action_of_a_kind_is_recognised(existing, kind):
+    from workbook.draft import _normal, _of_kind
+
+    assert _of_kind(kind, _normal(existing))

@@ -58,16 +58,38 @@ CREDENTIAL = re.compile(
     re.IGNORECASE,
 )
 
-# The words that make an action already in the plan one of a draft's kind (accents folded).
+# The words that make an action already in the plan one of a draft's kind (accents folded):
+# whole words, except a stem ending in ``*`` (``certificat*``: certificate, certification).
+# "resume" alone is also a verb, so only a noun phrase counts ("the resume", "resume draft").
 KIND_WORDS: dict[str, tuple[str, ...]] = {
     "interview": ("informational", "interview with", "interview someone", "coffee chat"),
-    "resume": ("resume", "cv", "curriculum vitae"),
+    "resume": (
+        "the resume",
+        "my resume",
+        "your resume",
+        "a resume",
+        "her resume",
+        "his resume",
+        "their resume",
+        "resume draft",
+        "cv",
+        "curriculum vitae",
+    ),
     "profile": ("profile", "linkedin"),
-    "feedback": ("feedback", "review the", "comments on"),
-    "networking": ("network", "introduction"),
-    "course": ("course", "certificat", "credential", "diploma", "degree", "licen", "enrol"),
-    "rehearsal": ("rehears", "mock interview", "practice interview", "role-play", "role play"),
+    "feedback": (
+        "feedback",
+        "comments on",
+        "review the draft*",
+        "review the resume",
+        "review the cv",
+    ),
+    "networking": ("network*", "introduction*"),
+    "course": ("course*", "certificat*", "credential*", "diploma*", "degree*", "licen*", "enrol*"),
+    "rehearsal": ("rehears*", "mock interview*", "practice interview*", "role play*"),
 }
+# An action of the first kind is not also one of the second ("practice interview with Sam" is a
+# rehearsal, not an informational interview).
+NOT_ALSO = {"rehearsal": "interview"}
 KIND_NAMES = {
     "interview": "informational interview",
     "resume": "résumé",
@@ -442,10 +464,20 @@ def _normal(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", folded.lower()).split())
 
 
+def _word(word: str) -> str:
+    return re.escape(word[:-1]) if word.endswith("*") else re.escape(word) + r"\b"
+
+
 _KIND_PATTERNS = {
-    kind: re.compile(r"\b(?:" + "|".join(map(re.escape, words)) + ")")
+    kind: re.compile(r"\b(?:" + "|".join(map(_word, words)) + ")")
     for kind, words in KIND_WORDS.items()
 }
+
+
+def _of_kind(kind: str, norm: str) -> bool:
+    if not _KIND_PATTERNS[kind].search(norm):
+        return False
+    return not any(_KIND_PATTERNS[k].search(norm) for k, v in NOT_ALSO.items() if v == kind)
 
 
 def _without_duplicates(
@@ -458,8 +490,7 @@ def _without_duplicates(
     kept, skipped = [], []
     for item in proposed:
         kind, text, owner, links, skills, why = item
-        words = _KIND_PATTERNS[kind]
-        same_kind = [(ident, ideas) for norm, ident, ideas in existing if words.search(norm)]
+        same_kind = [(ident, ideas) for norm, ident, ideas in existing if _of_kind(kind, norm)]
         served = {i for _, ideas in same_kind for i in ideas}
         plan_wide = any(not ideas for _, ideas in same_kind)
         left = [] if plan_wide else [i for i in links if i not in served]
