@@ -260,3 +260,28 @@ def test_wb_frames_are_read_afresh_from_the_store(blank_wb):
     assert list(frames.stories["title"]) == ["T"]
     assert list(frames.story_skills["skill"]) == ["Digital"]
     assert {name for name, _ in frames} >= {"ideas", "interviews", "actions", "checkins"}
+
+
+def test_step4_and_the_caseload_agree_when_a_check_in_is_due(sqlite_practice):
+    """One rule for the weekly rhythm: the view says what the caseload and the fidelity check
+    say, after the plan's target as well as before the first check-in."""
+    from workbook.caseload import caseload
+    from workbook.sample import sample_case
+
+    quiet = sample_case()  # check-ins, but no action planned: no check-in is due
+    quiet.client.id, quiet.plan.actions = "quiet", []
+    for checkin in quiet.checkins:
+        checkin.progress = {}
+    with sqlite_practice.open() as store:
+        store.save_all([sample_case(), quiet])
+    days = (date(2026, 11, 26), date(2026, 12, 10), date(2027, 1, 28), date(2027, 2, 20))
+    for client, today in [(c, d) for c in ("lana", "quiet") for d in days]:
+        wb = Workbook(client, str(sqlite_practice.path), today=today)
+        text = _text(wb.view("progress"))
+        rows = caseload(wb.store, today).set_index("client")
+        due = rows.loc[client, "next_checkin"]
+        if due is None or due != due:  # None or NaT: the caseload says none is due
+            assert "No further check-in is due" in text, today
+        else:
+            assert f"due by {due.day} {due:%B %Y}" in text, today
+        wb.store.close()

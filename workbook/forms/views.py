@@ -43,6 +43,7 @@ from ..frames import (
 from ..wording import esc
 
 if TYPE_CHECKING:
+    from ..model import Case
     from .workbook import Workbook
 
 DPI = 96  # a screen's, not print's: a quarter of the pixels of the workbook's 120 to draw
@@ -315,28 +316,39 @@ def _days(n: int) -> str:
     return "today" if n == 0 else f"{n} day{'s' if n != 1 else ''} ago"
 
 
-def progress(frames: Frames, figures: Figures, today: date) -> str:
+def progress(frames: Frames, figures: Figures, today: date, case: Case | None = None) -> str:
     """Step 4: the importance and confidence trend, the days since the last contact against
-    the weekly rhythm, and progress per action."""
-    from .. import plots  # matplotlib: only in the notebooks whose view has a figure
+    the weekly rhythm (when the next check-in is due, by the same rule as the fidelity check
+    and the caseload), and progress per action."""
+    from .. import (
+        fidelity,
+        plots,  # matplotlib: only in the notebooks whose view has a figure
+    )
 
     rhythm = contact_rhythm(frames, today)
+    due = fidelity.next_checkin(case, today) if case is not None else rhythm["next_due"]
     parts = ["<h5>Contact</h5>"]
     if rhythm["last"] is None:
-        parts.append(_empty("No check-ins yet. Hold the first within a week of agreeing the plan."))
+        first = f" The first is due by {wording.day(due)}." if due else ""
+        parts.append(_empty(f"No check-ins yet.{first}"))
     else:
         line = f"Last check-in {wording.day(rhythm['last'])}, {_days(rhythm['days_since'])}. "
-        if rhythm["overdue_days"]:
-            late = rhythm["overdue_days"]
+        late = (today - due).days if due is not None and today > due else 0
+        if due is None:
+            parts.append(
+                f"<p>{html.escape(line)}No further check-in is due: no action is planned, or "
+                "the plan's target date comes within a week of the last one.</p>"
+            )
+        elif late:
             parts.append(
                 f'<p>{html.escape(line)}<span class="wb-overdue">{late} day'
                 f"{'s' if late != 1 else ''} past the weekly rhythm</span>: the next was due by "
-                f"{html.escape(wording.day(rhythm['next_due']))}.</p>"
+                f"{html.escape(wording.day(due))}.</p>"
             )
         else:
             parts.append(
                 f"<p>{html.escape(line)}Within the weekly rhythm: the next is due by "
-                f"{html.escape(wording.day(rhythm['next_due']))}.</p>"
+                f"{html.escape(wording.day(due))}.</p>"
             )
         if rhythm["longest_gap"] is not None:
             over = [g for g in rhythm["gaps"] if g > rhythm["week"]]
@@ -426,7 +438,7 @@ def _change(now: object, before: object) -> str:
     return "unchanged" if d == 0 else f"{'up' if d > 0 else 'down'} {abs(d)}"
 
 
-VIEWS: dict[str, Callable[[Frames, Figures, date], str]] = {
+VIEWS: dict[str, Callable[..., str]] = {
     "skills": skills,
     "ideas": ideas,
     "weighed": weighed,
@@ -457,7 +469,9 @@ class LiveView:
             body = _empty("Choose a client first, in the start-here notebook.")
         else:
             try:
-                body = VIEWS[self.name](case_frames(case), self.figures, self.wb.today())
+                view, today = VIEWS[self.name], self.wb.today()
+                extra = {"case": case} if view is progress else {}
+                body = view(case_frames(case), self.figures, today, **extra)
             except Exception as exc:  # a bug: said in the view, never hidden or blocking a save
                 body = (
                     '<p role="alert">This view could not be drawn '
