@@ -217,6 +217,8 @@ def test_the_step_reached_is_the_furthest_with_records():
     planned = row(make(actions=PLAN), "2026-11-10")
     assert planned["step"] == "step3" and planned["step_title"] == "Step 3: the plan"
     assert row(make(actions=PLAN, checkins=["2026-11-01"]), "2026-11-10")["step"] == "step4"
+    # as of a day before the only check-in, the client had not reached step 4 yet
+    assert row(make(actions=PLAN, checkins=["2026-11-01"]), "2026-10-30")["step"] == "step3"
 
 
 def test_most_urgent_first():

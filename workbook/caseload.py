@@ -109,9 +109,15 @@ def _frame(rows: list[dict], columns: dict[str, object]) -> pd.DataFrame:
 # ------------------------------------------------------------------------ a row per client
 
 
-def reached(case: Case) -> str | None:
-    """The key of the furthest step of the method with records, or None before any."""
-    keys = [s.key for s in METHOD_STEPS if s.recorded(case)]
+def reached(case: Case, checkins: list | None = None) -> str | None:
+    """The key of the furthest step of the method with records, or None before any.
+    ``checkins``: those held by the caseload's date, when it is not today (a check-in recorded
+    after that date does not count)."""
+    keys = [
+        s.key
+        for s in METHOD_STEPS
+        if (bool(checkins) if s.key == "step4" and checkins is not None else s.recorded(case))
+    ]
     return keys[-1] if keys else None
 
 
@@ -131,7 +137,7 @@ def client_row(case: Case, as_of: date) -> dict:
     confidence, confidence_change = _ruler(done, "confidence")
     answers = [k.buy_in for k in done if k.buy_in is not None]
     last, due = fidelity.last_contact(case, as_of), fidelity.next_checkin(case, as_of)
-    step = reached(case)
+    step = reached(case, done)
     row = {
         "client": case.client.id,
         "name": case.client.name,
