@@ -91,6 +91,24 @@ def test_each_client_links_to_their_notebooks(view, practice):
     assert 'href="late/05_step4_checkin.ipynb" target="_self"' in voila.shown_html
 
 
+def test_a_large_practice_writes_only_the_most_urgent_clients_notebooks(
+    view, practice, monkeypatch
+):
+    from workbook.forms import caseload as form
+
+    monkeypatch.setattr(form, "PREPARE_AT_OPEN", 1)
+    for client in ("calm", "late", "doubt"):
+        for path in notebooks_dir(practice, client).glob("*.ipynb"):
+            path.unlink()
+    again = Caseload(str(practice.path), practice.db_url, AS_OF, Server("voila", "/"))
+    first, *others = _clients(again.shown_html)
+    assert (notebooks_dir(practice, first) / STEPS[0].notebook).exists()
+    for client in others:  # not written: their link leads to start-here, which writes them
+        assert not list(notebooks_dir(practice, client).glob("*.ipynb"))
+        row = again.shown_html.split(f'data-client="{client}"')[1].split("</tr>")[0]
+        assert f'href="{START}"' in row and "choose them in start-here" in row
+
+
 def test_the_rhythm_chart_and_its_words(view):
     chart = view.chart().data
     assert chart.startswith('<figure class="wb-caseload-chart"><img alt="')

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import caseload as cl
 from ..audience import app_banner
 from ..practice import Practice
-from ..steps import BY_KEY, STEPS
+from ..steps import BY_KEY, START, STEPS
 from ..wording import day
 from .links import Server, current_server, html_output, link
 
@@ -38,6 +38,7 @@ SORTS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series] | None]] = {
     "confidence": ("confidence", lambda t: t["confidence"]),
     "flags": ("number of flags", lambda t: -t["flags"].map(len)),
 }
+PREPARE_AT_OPEN = 40  # clients whose missing notebooks opening the caseload writes
 FLAG_STYLE = {  # background, text and border: dark text on a light ground, readable in print
     "buy-in-lost": ("#fde0dc", "#7f0000", "#b71c1c"),
     "checkin-overdue": ("#fde0dc", "#7f0000", "#b71c1c"),
@@ -81,7 +82,9 @@ class Caseload:
             self.frame = cl.caseload(store, self.as_of)
         from ..notebooks import prepare_missing
 
-        prepare_missing(self.practice, list(self.frame["client"]))  # where the links lead
+        # Where the links lead: the most urgent clients' notebooks are written now if missing;
+        # a large practice's others link to start-here, which writes them when chosen.
+        prepare_missing(self.practice, list(self.frame["client"])[:PREPARE_AT_OPEN])
         self.sort = w.Dropdown(
             description="Sort by",
             options=[(label, key) for key, (label, _) in SORTS.items()],
@@ -183,13 +186,20 @@ class Caseload:
     def _row(self, r, here, server: Server) -> str:  # noqa: ANN001
         folder = self.practice.notebooks(r.client)
         step = BY_KEY[r.step] if r.step else STEPS[0]
-        to_step = link(folder / step.notebook, here, server, r.client)
-        to_checkin = link(folder / BY_KEY["step4"].notebook, here, server, r.client)
-        who = (
-            f'<a class="wb-caseload-client" {to_step.attrs()}>{html.escape(r.name)}</a>'
-            f" ({html.escape(r.client)})<br>"
-            f'<a class="wb-caseload-checkin" {to_checkin.attrs()}>check-in notebook</a>'
-        )
+        if (folder / step.notebook).exists():
+            to_step = link(folder / step.notebook, here, server, r.client)
+            to_checkin = link(folder / BY_KEY["step4"].notebook, here, server, r.client)
+            who = (
+                f'<a class="wb-caseload-client" {to_step.attrs()}>{html.escape(r.name)}</a>'
+                f" ({html.escape(r.client)})<br>"
+                f'<a class="wb-caseload-checkin" {to_checkin.attrs()}>check-in notebook</a>'
+            )
+        else:  # not written yet: start-here writes them when the client is chosen there
+            start = link(self.practice.notebooks() / START, here, server, None)
+            who = (
+                f"{html.escape(r.name)} ({html.escape(r.client)})<br>"
+                f'<a class="wb-caseload-start" {start.attrs()}>choose them in start-here</a>'
+            )
         flags = "".join(
             f'<span class="wb-flag wb-flag-{f}" title="{f}">{html.escape(cl.FLAGS[f])}</span>'
             for f in r.flags
