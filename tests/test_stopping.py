@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -80,16 +79,28 @@ def test_end_children_ends_the_whole_tree_even_a_child_deaf_to_sigterm():
     assert seen["alive"] == []
 
 
-def test_the_loop_keeps_sigint_and_sigterm_from_nbclient():
-    async def claim() -> list[str]:
-        loop, refused = asyncio.get_running_loop(), []
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, lambda: None)
-            except RuntimeError:  # nbclient passes over this, as it does off the main thread
-                refused.append(signal.Signals(sig).name)
-        loop.add_signal_handler(signal.SIGUSR1, lambda: None)  # other signals as usual
-        loop.remove_signal_handler(signal.SIGUSR1)
-        return refused
+# In a process of its own: under pytest, Playwright's sync API (the browser tests) may keep
+# an event loop running in the main thread, where signal handlers can be added.
+_LOOP = """
+import asyncio, signal
+from workbook import stopping
 
-    assert stopping.run(claim()) == ["SIGINT", "SIGTERM"]
+async def claim():
+    loop, refused = asyncio.get_running_loop(), []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, lambda: None)
+        except RuntimeError:  # nbclient passes over this, as it does off the main thread
+            refused.append(signal.Signals(sig).name)
+    loop.add_signal_handler(signal.SIGUSR1, lambda: None)  # other signals as usual
+    loop.remove_signal_handler(signal.SIGUSR1)
+    return refused
+
+print(" ".join(stopping.run(claim())))
+"""
+
+
+def test_the_loop_keeps_sigint_and_sigterm_from_nbclient():
+    done = subprocess.run([sys.executable, "-c", _LOOP], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["SIGINT", "SIGTERM"]
