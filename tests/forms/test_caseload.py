@@ -81,7 +81,8 @@ def test_the_table_style_outweighs_jupyterlabs_own(view):
     assert '<table class="wb-caseload-grid">' in html
     assert f"{GRID}{{" in html and "table-layout:auto" in html.split(f"{GRID}{{")[1].split("}")[0]
     cells = html.split(f"{GRID} th,{GRID} td{{")[1].split("}")[0]
-    assert "text-align:left" in cells and "overflow-wrap:anywhere" in cells
+    assert "text-align:left" in cells and "overflow-wrap:break-word" in cells
+    assert f"{GRID} td:first-child{{overflow-wrap:anywhere}}" in html
     assert GRID.count(".") == 2 and len(GRID.split()) == 2
 
 

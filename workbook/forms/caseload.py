@@ -54,7 +54,8 @@ STYLE = (
     # the flags spill out of their column, and every cell aligned right).
     f"{GRID}{{border-collapse:collapse;font-size:13px;width:100%;table-layout:auto;margin:0}}"
     f"{GRID} th,{GRID} td{{border-bottom:1px solid #ddd;padding:4px 8px;"
-    "text-align:left;vertical-align:top;overflow-wrap:anywhere}"
+    "text-align:left;vertical-align:top;overflow-wrap:break-word}"
+    f"{GRID} td:first-child{{overflow-wrap:anywhere}}"  # a name's long word breaks, not a heading
     f"{GRID} th{{background:#f2f2f2}}"
     f"{GRID} td.wb-num{{text-align:right}}"
     ".wb-caseload a{color:#0b57a4;text-decoration:underline}"
