@@ -191,11 +191,12 @@ class Figures:
         else:
             canvas.figure = fig
             fig.set_canvas(canvas)
+        # The canvas's own print_png draws once; savefig would first draw the whole figure
+        # without rendering whenever a layout engine is set (even the one "none" leaves).
+        fig.set_dpi(DPI)
         buffer = io.BytesIO()
-        fig.savefig(
+        canvas.print_png(
             buffer,
-            format="png",
-            dpi=DPI,
             metadata={"Software": None},
             pil_kwargs={"compress_level": 1},  # a screen's image, made once: speed over bytes
         )
