@@ -46,7 +46,7 @@ def hub() -> None:
 )
 @click.option(
     "--idle-timeout",
-    type=click.IntRange(60, None),
+    type=click.IntRange(10, None),
     default=3600,
     show_default=True,
     metavar="SECONDS",
