@@ -60,7 +60,6 @@ def configure(c, config_file: str) -> None:  # noqa: ANN001 - traitlets' config 
     c.JupyterHub.authenticator_class = "workbook.hub.auth.WorkbookAuthenticator"
     c.WorkbookAuthenticator.hub_folder = str(hub.folder)
     c.Authenticator.admin_users = {settings["admin"]}
-    c.Authenticator.delete_invalid_users = True  # accounts removed while the hub was stopped
     c.Authenticator.auth_refresh_age = 60
     c.JupyterHub.load_groups = {role: {"users": names} for role, names in hub.groups().items()}
     c.JupyterHub.services = [
