@@ -230,6 +230,8 @@ def make_hub(tmp: Path, *extra: str) -> RunningHub:
 def cleanup(running: RunningHub) -> None:
     from workbook.hub import accounts
 
+    with contextlib.suppress(Exception):  # people added by other commands (a workshop) too
+        running.names |= set(running.layout.people())
     for name in running.names:
         with contextlib.suppress(Exception):
             accounts.remove_account(running.layout, name)

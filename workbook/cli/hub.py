@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
+from ..hub.layout import ROLES  # plain Python: JupyterHub itself loads only when it runs
 from . import cli
 
-ROLES = ("practitioner", "supervisor", "educator", "trainee")
 HUB_DIR = click.Path(path_type=Path, file_okay=False)
 
 
