@@ -59,6 +59,7 @@ def new_name(prefix: str = "t") -> str:
 class RunningHub:
     folder: Path
     homes: Path
+    admin: str = ""  # the hub's admin (no account until added with add_user)
     url: str = ""
     process: subprocess.Popen | None = None
     log: Path | None = None
@@ -216,15 +217,15 @@ def requirements() -> None:
 
 
 def make_hub(tmp: Path, *extra: str) -> RunningHub:
-    """A hub folder (admin ``admin``) in ``tmp`` and a homes folder, not yet started.
+    """A hub folder (its admin named at random) in ``tmp`` and a homes folder, not yet started.
 
     The homes are made in /tmp itself, since pytest's own temporary folders are closed to
     others and people must enter their homes through it; :func:`cleanup` removes them."""
     homes = Path(tempfile.mkdtemp(prefix="wb-homes-", dir="/tmp"))
     homes.chmod(0o755)
-    folder = tmp / "hub"
-    run_workbook("hub", "init", folder, "--admin", "admin", "--homes", homes, *extra)
-    return RunningHub(folder, homes)
+    folder, admin = tmp / "hub", new_name("admin")
+    run_workbook("hub", "init", folder, "--admin", admin, "--homes", homes, *extra)
+    return RunningHub(folder, homes, admin)
 
 
 def cleanup(running: RunningHub) -> None:

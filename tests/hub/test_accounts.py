@@ -43,7 +43,7 @@ def test_init_writes_the_hub_folder_private(stopped: RunningHub):
     assert mode(layout.people_path) == 0o600
     assert "configure(c, __file__)" in layout.config_path.read_text()
     settings = json.loads(layout.settings_path.read_text())
-    assert settings["admin"] == "admin"
+    assert settings["admin"] == stopped.admin
     assert settings["homes"] == str(stopped.homes)
     assert settings["hub_db_url"] == f"sqlite:///{layout.folder / 'jupyterhub.sqlite'}"
     assert settings["idle_timeout"] == 3600

@@ -71,6 +71,16 @@ def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: Running
         assert other.status_code == 403 or "/hub/login" in other.url, (path, other.url)
     assert session_b.get(f"{hub.url}/user/{b}/api/status", timeout=60).status_code == 200
 
+    # the hub's admin oversees the servers but opens no one's
+    hub.add_user("educator", name=hub.admin)
+    admin, answer = hub.login(hub.admin)
+    assert answer.status_code == 302
+    assert admin.get(f"{hub.url}/hub/admin", timeout=60).status_code == 200
+    listed = admin.get(f"{hub.url}/hub/api/users/{b}", timeout=60)
+    assert listed.status_code == 200 and listed.json()["servers"][""]["ready"]
+    other = admin.get(f"{hub.url}/user/{b}/api/contents/practice.db", timeout=60)
+    assert other.status_code == 403 or "/hub/login" in other.url, other.url
+
     # and as A's account, B's home cannot be listed nor B's practice read
     home_b = hub.homes / f"wb-{b}"
     for command in (["ls", str(home_b)], ["cat", str(home_b / "practice" / "practice.db")]):
