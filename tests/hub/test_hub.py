@@ -78,8 +78,9 @@ def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: Running
     assert admin.get(f"{hub.url}/hub/admin", timeout=60).status_code == 200
     listed = admin.get(f"{hub.url}/hub/api/users/{b}", timeout=60)
     assert listed.status_code == 200 and listed.json()["servers"][""]["ready"]
-    other = admin.get(f"{hub.url}/user/{b}/api/contents/practice.db", timeout=60)
-    assert other.status_code == 403 or "/hub/login" in other.url, other.url
+    for path in ("", "api/contents/practice.db"):  # the page: the hub's OAuth says no
+        other = admin.get(f"{hub.url}/user/{b}/{path}", timeout=60)
+        assert other.status_code == 403 or "/hub/login" in other.url, (path, other.url)
 
     # and as A's account, B's home cannot be listed nor B's practice read
     home_b = hub.homes / f"wb-{b}"
