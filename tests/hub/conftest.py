@@ -124,8 +124,12 @@ class RunningHub:
             sessions.append(session)
         api, deadline = self.api(), time.monotonic() + START_TIMEOUT
         for name, session in zip(names, sessions, strict=True):
-            while not api.call("GET", f"/users/{name}")["servers"].get("", {}).get("ready"):
-                assert time.monotonic() < deadline, f"{name}'s server did not start in time"
+            while not (server := api.call("GET", f"/users/{name}")["servers"].get("", {})).get(
+                "ready"
+            ):
+                log = self.log.read_text()[-3000:] if self.log else ""
+                assert server, f"{name}'s server failed to start: {log}"
+                assert time.monotonic() < deadline, f"{name}'s server did not start in time: {log}"
                 time.sleep(0.5)
             opened = session.get(f"{self.url}/user/{name}/", timeout=60)
             assert opened.status_code == 200, (opened.status_code, opened.url)
