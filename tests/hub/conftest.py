@@ -173,6 +173,7 @@ def start(running: RunningHub, port: int) -> None:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own, as in a terminal: see stop()
         )
 
 
@@ -191,10 +192,11 @@ def wait_ready(running: RunningHub) -> None:
 
 
 def stop(running: RunningHub, signum: int = signal.SIGINT) -> tuple[int, str]:
-    """Stop ``hub serve`` with ``signum``; its exit status and output."""
+    """Stop ``hub serve`` with ``signum`` sent to its whole process group, as a terminal's
+    Ctrl-C is (JupyterHub and its proxy get it too); its exit status and output."""
     process = running.process
     if process.poll() is None:
-        process.send_signal(signum)
+        os.killpg(process.pid, signum)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:
