@@ -29,18 +29,30 @@ _agencies = itertools.count()
 LANA = Path(__file__).parents[2] / "workbook" / "sample" / "lana.yaml"
 
 
+def new_agency(pg_server) -> str:
+    """A fresh database for an agency; its admin URL (with a password the practitioners'
+    URLs must never carry)."""
+    url = make_url(pg_server.create_database(f"agency{next(_agencies)}"))
+    return url.set(password="admin-secret").render_as_string(hide_password=False)
+
+
+def drop_roles(admin: str) -> None:
+    """Roles are the whole server's: drop those made for this database, or by hand."""
+    roles = as_admin(
+        admin,
+        "SELECT rolname FROM pg_roles WHERE rolname LIKE 'wb-%%' AND coalesce("
+        "shobj_description(oid, 'pg_authid'), '') IN ('', %s)",
+        [f"workbook hub practitioner, database {make_url(admin).database}"],
+    )
+    for (role,) in roles:
+        as_admin(admin, f'DROP OWNED BY "{role}"; DROP ROLE "{role}"')
+
+
 @pytest.fixture
 def admin(pg_server) -> str:
-    """A fresh database for the agency; its admin URL (with a password the practitioners'
-    URLs must never carry). Roles are the whole server's: the test's are dropped after it."""
-    url = make_url(pg_server.create_database(f"agency{next(_agencies)}"))
-    url = url.set(password="admin-secret").render_as_string(hide_password=False)
+    url = new_agency(pg_server)
     yield url
-    for (role,) in as_admin(url, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'wb-%'"):
-        for database in as_admin(url, "SELECT datname FROM pg_database WHERE datallowconn"):
-            other = make_url(url).set(database=database[0])
-            as_admin(other.render_as_string(hide_password=False), f'DROP OWNED BY "{role}"')
-        as_admin(url, f'DROP ROLE "{role}"')
+    drop_roles(url)
 
 
 def connect(url: str) -> psycopg.Connection:
@@ -70,33 +82,52 @@ def cli_run(url: str, practice: Path, *args: str):
     return result.stdout
 
 
-@pytest.fixture
-def two(admin, tmp_path):
-    """Alice (Lana, the sample) and Bob (Ben), each imported through their own URL."""
-    urls = {name: provision(admin, name) for name in ("alice", "bob")}
-    ben = tmp_path / "ben.yaml"
+def practitioners(admin: str, folder: Path, names=("alice", "bob")) -> dict[str, str]:
+    """The first (Lana, the sample) and the second (Ben), each imported with their own URL."""
+    urls = {name: provision(admin, name) for name in names}
+    ben = folder / "ben.yaml"
     ben.write_text(dump_case(minimal_case("ben", "Ben")))
-    for name, case in (("alice", LANA), ("bob", ben)):
-        done = workbook(urls[name], tmp_path / name, "import", str(case))
-        assert done.returncode == 0, done.stderr
+    for name, case in zip(names, (LANA, ben), strict=True):
+        cli_run(urls[name], folder / name, "import", str(case))
     return urls
 
 
+@pytest.fixture
+def two(admin, tmp_path):
+    return practitioners(admin, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def pat_and_sam(pg_server, tmp_path_factory):
+    """Two practitioners for the tests that only look (other names: roles are the server's)."""
+    admin = new_agency(pg_server)
+    yield practitioners(admin, tmp_path_factory.mktemp("agency"), ("pat", "sam"))
+    drop_roles(admin)
+
+
 def test_each_practitioner_keeps_and_sees_only_their_own_clients(two, admin, tmp_path):
-    for name, mine in (("alice", "lana"), ("bob", "ben")):
+    carl = tmp_path / "carl.yaml"
+    carl.write_text(dump_case(minimal_case("carl", "Carl")))
+    done = workbook(two["bob"], tmp_path / "bob", "import", str(carl))
+    assert done.returncode == 0, done.stderr
+    for name, mine, theirs in (("alice", ["lana"], "ben"), ("bob", ["ben", "carl"], "lana")):
         listed = workbook(two[name], tmp_path / name, "clients")
-        assert listed.returncode == 0 and mine in listed.stdout
-        assert ({"lana", "ben"} - {mine}).pop() not in listed.stdout
+        assert listed.returncode == 0, listed.stderr
+        assert all(c in listed.stdout for c in mine) and theirs not in listed.stdout
         with Store(two[name]) as store:
-            assert store.client_ids() == [mine]
+            assert store.client_ids() == mine
     tables = as_admin(
         admin,
         "SELECT schemaname, tableowner FROM pg_tables "
         "WHERE tablename IN ('clients', 'history', 'alembic_version')",
     )
     assert sorted(tables) == [("wb-alice", "wb-alice")] * 3 + [("wb-bob", "wb-bob")] * 3
-    assert as_admin(admin, "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles "
-                    "WHERE rolname LIKE 'wb-%'") == [(False, False, False)] * 2  # fmt: skip
+    powers = as_admin(
+        admin,
+        "SELECT rolsuper OR rolcreaterole OR rolcreatedb OR rolinherit OR rolbypassrls "
+        "FROM pg_roles WHERE rolname IN ('wb-alice', 'wb-bob')",
+    )
+    assert powers == [(False,), (False,)]
 
 
 def test_the_forms_work_on_a_practitioners_schema(two, tmp_path):
@@ -118,23 +149,28 @@ def test_the_forms_work_on_a_practitioners_schema(two, tmp_path):
 
 
 REFUSED = [
-    ('SELECT * FROM "wb-bob".clients', "permission denied for schema wb-bob"),
-    ("SELECT id, name FROM \"wb-bob\".clients WHERE id = 'ben'", "permission denied for schema"),
-    ('SELECT count(*) FROM "wb-bob".history', "permission denied for schema wb-bob"),
-    ('CREATE TABLE "wb-bob".planted (i int)', "permission denied for schema wb-bob"),
-    ('CREATE VIEW "wb-bob".planted AS SELECT 1', "permission denied for schema wb-bob"),
-    ('SET ROLE "wb-bob"', 'permission denied to set role "wb-bob"'),
-    ('SET SESSION AUTHORIZATION "wb-bob"', "permission denied to set session authorization"),
+    ('SELECT * FROM "wb-sam".clients', "permission denied for schema wb-sam"),
+    ("SELECT id, name FROM \"wb-sam\".clients WHERE id = 'ben'", "permission denied for schema"),
+    ('SELECT count(*) FROM "wb-sam".history', "permission denied for schema wb-sam"),
+    ('SELECT * FROM "wb-sam".alembic_version', "permission denied for schema wb-sam"),
+    ('CREATE TABLE "wb-sam".planted (i int)', "permission denied for schema wb-sam"),
+    ('CREATE VIEW "wb-sam".planted AS SELECT 1', "permission denied for schema wb-sam"),
+    ('SET ROLE "wb-sam"', 'permission denied to set role "wb-sam"'),
+    ('SET SESSION AUTHORIZATION "wb-sam"', "permission denied to set session authorization"),
+    ("ALTER ROLE \"wb-sam\" PASSWORD 'x'", "permission denied"),
+    ('DROP SCHEMA "wb-sam" CASCADE', "must be owner of schema wb-sam"),
     ("CREATE TABLE public.planted (i int)", "permission denied for schema public"),
     ("CREATE SCHEMA planted", "permission denied for database"),
 ]
 
 
 @pytest.mark.parametrize(("statement", "message"), REFUSED, ids=[s for s, _ in REFUSED])
-def test_the_database_refuses_one_practitioner_the_others_schema(two, statement, message):
-    with connect(two["alice"]) as conn, pytest.raises(errors.InsufficientPrivilege) as refused:
+def test_the_database_refuses_one_practitioner_the_others_schema(pat_and_sam, statement, message):
+    with connect(pat_and_sam["pat"]) as conn, pytest.raises(errors.InsufficientPrivilege) as no:
         conn.execute(statement)
-    assert message in str(refused.value)
+    assert message in str(no.value)
+    with Store(pat_and_sam["sam"]) as store:
+        assert store.client_ids() == ["ben"]
 
 
 def test_provisioning_again_takes_back_what_was_granted_across(two, admin):
@@ -217,9 +253,8 @@ def test_drop_removes_the_schema_the_role_and_every_way_in(two, admin):
     assert as_admin(admin, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'wb-%'") == [
         ("wb-bob",)
     ]
-    assert as_admin(admin, "SELECT rolname FROM pg_roles WHERE rolname LIKE 'wb-%'") == [
-        ("wb-bob",)
-    ]
+    roles = "SELECT rolname FROM pg_roles WHERE rolname IN ('wb-alice', 'wb-bob')"
+    assert as_admin(admin, roles) == [("wb-bob",)]
     assert drop(admin, "alice") is False
     with Store(two["bob"]) as store:
         assert store.client_ids() == ["ben"]
