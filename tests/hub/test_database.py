@@ -161,6 +161,7 @@ REFUSED = [
     ('DROP SCHEMA "wb-sam" CASCADE', "must be owner of schema wb-sam"),
     ("CREATE TABLE public.planted (i int)", "permission denied for schema public"),
     ("CREATE SCHEMA planted", "permission denied for database"),
+    ("CREATE DATABASE planted", "permission denied to create database"),
 ]
 
 
@@ -240,8 +241,13 @@ def test_the_url_holds_the_role_and_its_schema_never_the_admins(two, admin):
         assert conn.execute("SHOW search_path").fetchone() == ('"wb-alice"',)  # the role's own
 
 
-def test_the_server_never_receives_the_password_in_clear(admin):
-    provision(admin, "alice")
+def test_the_server_never_receives_the_password_in_clear(admin, pg_server):
+    """With every statement logged, the log holds the role's verifier, not its password."""
+    as_admin(admin, f"ALTER DATABASE {make_url(admin).database} SET log_statement = 'all'")
+    password = make_url(provision(admin, "alice")).password
+    log = (pg_server.root / "log").read_text()
+    assert 'ROLE "wb-alice" WITH LOGIN' in log and "PASSWORD 'SCRAM-SHA-256$" in log
+    assert password not in log
     stored = as_admin(admin, "SELECT rolpassword FROM pg_authid WHERE rolname = 'wb-alice'")
     assert stored[0][0].startswith("SCRAM-SHA-256$")
 
