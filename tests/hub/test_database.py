@@ -101,6 +101,7 @@ def two(admin, tmp_path):
 def pat_and_sam(pg_server, tmp_path_factory):
     """Two practitioners for the tests that only look (other names: roles are the server's)."""
     admin = new_agency(pg_server)
+    as_admin(admin, "CREATE TABLE public.api_tokens (hashed text)")  # as the hub's own tables
     yield practitioners(admin, tmp_path_factory.mktemp("agency"), ("pat", "sam"))
     drop_roles(admin)
 
@@ -160,6 +161,7 @@ REFUSED = [
     ("ALTER ROLE \"wb-sam\" PASSWORD 'x'", "permission denied"),
     ('DROP SCHEMA "wb-sam" CASCADE', "must be owner of schema wb-sam"),
     ("CREATE TABLE public.planted (i int)", "permission denied for schema public"),
+    ("SELECT * FROM public.api_tokens", "permission denied for table api_tokens"),
     ("CREATE SCHEMA planted", "permission denied for database"),
     ("CREATE DATABASE planted", "permission denied to create database"),
 ]
