@@ -299,6 +299,9 @@ def test_a_role_or_schema_the_hub_did_not_make_is_left_alone(admin):
     as_admin(admin, 'CREATE SCHEMA "wb-dan"')
     with pytest.raises(DatabaseError, match="schema wb-dan: already exists, owned by postgres"):
         provision(admin, "dan")
+    with pytest.raises(DatabaseError, match="schema wb-dan: already exists, owned by postgres"):
+        drop(admin, "dan")
+    assert as_admin(admin, "SELECT nspname FROM pg_namespace WHERE nspname = 'wb-dan'") != []
     assert as_admin(admin, "SELECT rolname FROM pg_roles WHERE rolname = 'wb-dan'") == []
 
 
