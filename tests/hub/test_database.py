@@ -19,8 +19,11 @@ from sqlalchemy.engine import make_url
 from tests.conftest import minimal_case
 from workbook.casefile import dump_case
 from workbook.cli import cli
+from workbook.errors import StoreError
 from workbook.forms import Workbook
 from workbook.hub.database import DatabaseError, drop, provision, role_name
+from workbook.notebooks import parameters
+from workbook.practice import Practice
 from workbook.store import Store
 
 pytestmark = [pytest.mark.postgres, pytest.mark.hub]
@@ -375,3 +378,31 @@ def test_caseload_draft_and_backups_work_on_a_practitioners_schema(two, admin, t
         store.add("lana", "stories", {"id": "s10", "title": "Next", "text": "After."})
         assert len(store.history("lana")) == history + 1  # the history's numbering moved on
     assert as_admin(admin, "SELECT tablename FROM pg_tables WHERE schemaname = 'public'") == []
+
+
+def test_notebooks_given_the_url_without_its_password_use_their_servers(two, tmp_path, monkeypatch):
+    """Parameters never carry a password: a notebook's URL gets it from the server's
+    environment (WORKBOOK_DB, as the hub hands it over), and only when the rest matches."""
+    params = parameters(Practice(tmp_path / "alice", two["alice"]), "lana")
+    assert make_url(params["db_url"]).password is None
+    monkeypatch.delenv("WORKBOOK_DB", raising=False)
+    with pytest.raises(StoreError, match="no password supplied"):
+        Workbook("lana", params["practice"], params["db_url"])
+    monkeypatch.setenv("WORKBOOK_DB", two["bob"])  # another role's URL is not borrowed
+    with pytest.raises(StoreError, match="no password supplied"):
+        Workbook("lana", params["practice"], params["db_url"])
+    monkeypatch.setenv("WORKBOOK_DB", two["alice"])
+    session = Workbook("lana", params["practice"], params["db_url"])
+    try:
+        assert session.case.client.id == "lana" and session.problem == ""
+    finally:
+        session.store.close()
+
+
+def test_a_client_workbook_is_generated_from_a_practitioners_schema(two, tmp_path):
+    """``generate`` runs the report notebook in a kernel of its own, given the URL without
+    its password."""
+    done = workbook(two["alice"], tmp_path / "alice", "generate", "lana", "--format", "ipynb")
+    assert done.returncode == 0, done.stderr
+    made = list((tmp_path / "alice" / "workbooks" / "lana").glob("*.ipynb"))
+    assert made and "Lana" in made[0].read_text()
