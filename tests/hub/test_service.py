@@ -1,0 +1,188 @@
+"""The exchange service and start-here's buttons that call it.
+
+Without a hub: the service's own application, with the hub's token check stubbed (a token
+names a person), serves start-here's **Hand in** and **Send to supervisor**, which act as root
+and refuse what the person may not do. Through a real hub: the hub starts the service, a
+trainee's server holds its URL and a token, and with that token the trainee hands in and the
+educator's collect counts it; a token the hub does not know is refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import pwd
+import secrets
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.hub.offline import offline_hub  # noqa: F401
+
+pytestmark = pytest.mark.hub
+
+
+class StubAuth:
+    """HubAuth's one call the service makes: whose is this token (None: nobody's)."""
+
+    def __init__(self, tokens: dict[str, str]):
+        self.tokens = tokens
+
+    def user_for_token(self, token: str, use_cache: bool = True) -> dict | None:
+        name = self.tokens.get(token)
+        return {"kind": "user", "name": name} if name else None
+
+
+@pytest.fixture(scope="module")
+def service(offline_hub):  # noqa: F811
+    """The service's application on a free port, in a thread of this process."""
+    from workbook.hub.serve import free_port
+    from workbook.hub.service import make_app
+
+    tokens: dict[str, str] = {}
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+
+    async def start() -> None:
+        make_app(offline_hub.layout, StubAuth(tokens)).listen(port, address="127.0.0.1")
+        started.set()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    started.wait(30)
+    yield {"url": f"http://127.0.0.1:{port}", "tokens": tokens}
+    loop.call_soon_threadsafe(loop.stop)
+    thread.join(30)
+
+
+def _person(service, name: str):  # noqa: ANN001, ANN202 - the service; an Exchange
+    from workbook.forms.exchange import Exchange
+
+    token = secrets.token_hex(8)
+    service["tokens"][token] = name
+    return Exchange({"WORKBOOK_EXCHANGE_URL": service["url"], "JUPYTERHUB_API_TOKEN": token})
+
+
+def _roster(path: Path, trainees: list[str]) -> Path:
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "name", "email"])
+        writer.writerows([t, t.upper(), f"{t}@example.org"] for t in trainees)
+    return path
+
+
+@pytest.fixture(scope="module")
+def trainee(offline_hub, tmp_path_factory):  # noqa: F811
+    from workbook.casefile import write_case
+    from workbook.hub.workshops import create
+    from workbook.sample import sample_case
+
+    tmp = tmp_path_factory.mktemp("service")
+    name, workshop = f"tr-{secrets.token_hex(3)}", f"ws-{secrets.token_hex(3)}"
+    offline_hub.names.add(name)
+    offline_hub.workshops.add(workshop)
+    case = write_case(sample_case(), tmp / "lana.yaml")
+    create(offline_hub.folder, _roster(tmp / "r.csv", [name]), case, workshop)
+    return {"name": name, "workshop": workshop}
+
+
+def test_hand_in_button_hands_in_through_the_service(offline_hub, service, trainee):  # noqa: F811
+    from workbook.forms.exchange import HandIn
+    from workbook.hub import exchange
+
+    me = _person(service, trainee["name"])
+    assert me.whoami()["workshops"] == [trainee["workshop"]]
+    button = HandIn(me, trainee["workshop"])
+    button.button.click()
+    assert f"Handed in to {trainee['workshop']}" in button.status.value, button.status.value
+    assert exchange.handed_in(offline_hub.layout, trainee["workshop"]) == [trainee["name"]]
+
+
+def test_the_service_refuses_unknown_tokens_and_other_peoples_workshops(
+    offline_hub,  # noqa: F811
+    service,
+    trainee,
+):
+    from workbook.forms.exchange import Exchange, ExchangeError, HandIn
+
+    stranger = Exchange({"WORKBOOK_EXCHANGE_URL": service["url"], "JUPYTERHUB_API_TOKEN": "no"})
+    with pytest.raises(ExchangeError, match="sign in"):
+        stranger.hand_in()
+    educator = offline_hub.add("educator")
+    button = HandIn(_person(service, educator), trainee["workshop"])
+    button.button.click()
+    assert "Not handed in" in button.status.value and "not a trainee" in button.status.value
+
+
+def test_send_to_supervisor_button(offline_hub, service):  # noqa: F811
+    from workbook.forms.exchange import SendToSupervisor
+    from workbook.hub.asuser import call_as
+    from workbook.sample import sample_case
+
+    practitioner, supervisor = offline_hub.add("practitioner"), offline_hub.add("supervisor")
+
+    def practice() -> None:
+        from workbook.practice import Practice
+
+        case = sample_case()
+        case.client.consent.share_deidentified = False
+        with Practice(Path.home() / "practice").open() as store:
+            store.save(case)
+
+    call_as(offline_hub.entry(practitioner), practice)
+    me = _person(service, practitioner)
+    assert me.whoami()["supervisors"] == [supervisor]
+    sender = SendToSupervisor(me, "lana", [supervisor], consented=False)
+    sender.button.click()
+    assert "Not sent" in sender.status.value and "has not consented" in sender.status.value
+    assert not (Path(offline_hub.entry(supervisor).pw_dir) / "practice").exists()
+
+
+def test_through_a_real_hub(hub, tmp_path):
+    """The hub runs the service; the trainee's server holds the service's URL and its own hub
+    token (as its kernels do); with them the trainee hands in, and collect counts it."""
+    import psutil
+
+    from tests.hub.conftest import run_workbook
+    from workbook.casefile import write_case
+    from workbook.forms.exchange import Exchange, ExchangeError
+    from workbook.hub import exchange
+    from workbook.hub.workshops import passwords_path
+    from workbook.sample import sample_case
+
+    educator = hub.add_user("educator")
+    name, workshop = f"tr-{secrets.token_hex(3)}", f"ws-{secrets.token_hex(3)}"
+    hub.names.add(name)
+    case = write_case(sample_case(), tmp_path / "lana.yaml")
+    try:
+        run_workbook(
+            "workshop", "create", _roster(tmp_path / "r.csv", [name]), "--case", case,
+            "--hub", hub.folder, "--workshop", workshop, "--educator", educator,
+        )  # fmt: skip
+        rows = list(csv.DictReader(passwords_path(hub.layout, workshop).open()))
+        hub.passwords[name] = rows[0]["password"]
+        hub.start_server(name)
+        uid = pwd.getpwnam(f"wb-{name}").pw_uid
+        env = next(
+            p.environ()
+            for p in psutil.process_iter(["uids"])
+            if p.info["uids"].real == uid and "JUPYTERHUB_API_TOKEN" in p.environ()
+        )
+        mine = Exchange(env)
+        assert mine.available
+        assert mine.hand_in()["workshop"] == workshop
+        forged = Exchange({**env, "JUPYTERHUB_API_TOKEN": secrets.token_hex(16)})
+        with pytest.raises(ExchangeError):
+            forged.hand_in()
+        done = run_workbook("workshop", "collect", "--hub", hub.folder, workshop)
+        assert "1 of 1 trainees handed in" in done.stderr
+        assert exchange.handed_in(hub.layout, workshop) == [name]
+    finally:
+        exchange.remove_workshop_group(workshop)
