@@ -10,10 +10,16 @@ educator's collect counts it; a token the hub does not know is refused.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import pwd
 import secrets
+import shutil
+import signal
+import subprocess
+import tempfile
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -145,44 +151,141 @@ def test_send_to_supervisor_button(offline_hub, service):  # noqa: F811
     assert not (Path(offline_hub.entry(supervisor).pw_dir) / "practice").exists()
 
 
-def test_through_a_real_hub(hub, tmp_path):
-    """The hub runs the service; the trainee's server holds the service's URL and its own hub
-    token (as its kernels do); with them the trainee hands in, and collect counts it."""
-    import psutil
+@pytest.fixture(scope="module")
+def running_hub():
+    """A real hub (``workbook hub serve``, real proxy, free ports on 127.0.0.1) whose homes
+    are in a folder others may enter, as /home is (pytest's temporary folders are closed to
+    them, and they are shared with other sessions, so they cannot be opened safely)."""
+    import requests
 
+    from tests.hub.conftest import (
+        WORKBOOK,
+        _opened_for_entry,
+        cleanup,
+        free_port,
+        make_hub,
+        requirements,
+    )  # fmt: skip
+
+    requirements()
+    opened = _opened_for_entry()
+    base = Path(tempfile.mkdtemp(prefix="wb-exchange-hub-"))
+    base.chmod(0o755)
+    running = make_hub(base)
+    port = free_port()
+    running.url = f"http://127.0.0.1:{port}"
+    log = running.log = base / "serve.log"
+    with log.open("w") as out:
+        running.process = subprocess.Popen(
+            [WORKBOOK, "hub", "serve", running.folder, "--ip", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert running.process.poll() is None, log.read_text()[-3000:]
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(f"{running.url}/hub/api", timeout=5).status_code == 200:
+                    break
+            time.sleep(0.3)
+        else:
+            raise AssertionError(f"the hub did not answer: {log.read_text()[-3000:]}")
+        yield running
+    finally:
+        running.process.send_signal(signal.SIGINT)
+        try:
+            running.process.wait(60)
+        except subprocess.TimeoutExpired:
+            running.process.kill()
+            running.process.wait()
+        cleanup(running)
+        shutil.rmtree(base, ignore_errors=True)
+        for folder, mode in opened:
+            folder.chmod(mode)
+
+
+@pytest.fixture(scope="module")
+def hub_workshop(running_hub, tmp_path_factory):
+    """A workshop of one trainee on the real hub, made with the command line while it runs."""
     from tests.hub.conftest import run_workbook
     from workbook.casefile import write_case
-    from workbook.forms.exchange import Exchange, ExchangeError
     from workbook.hub import exchange
     from workbook.hub.workshops import passwords_path
     from workbook.sample import sample_case
 
-    educator = hub.add_user("educator")
+    hub = running_hub
+    tmp = tmp_path_factory.mktemp("hub-workshop")
     name, workshop = f"tr-{secrets.token_hex(3)}", f"ws-{secrets.token_hex(3)}"
-    hub.names.add(name)
-    case = write_case(sample_case(), tmp_path / "lana.yaml")
     try:
+        educator = hub.add_user("educator")
+        hub.names.add(name)
         run_workbook(
-            "workshop", "create", _roster(tmp_path / "r.csv", [name]), "--case", case,
+            "workshop", "create", _roster(tmp / "r.csv", [name]),
+            "--case", write_case(sample_case(), tmp / "lana.yaml"),
             "--hub", hub.folder, "--workshop", workshop, "--educator", educator,
         )  # fmt: skip
         rows = list(csv.DictReader(passwords_path(hub.layout, workshop).open()))
         hub.passwords[name] = rows[0]["password"]
-        hub.start_server(name)
-        uid = pwd.getpwnam(f"wb-{name}").pw_uid
-        env = next(
-            p.environ()
-            for p in psutil.process_iter(["uids"])
-            if p.info["uids"].real == uid and "JUPYTERHUB_API_TOKEN" in p.environ()
-        )
-        mine = Exchange(env)
-        assert mine.available
-        assert mine.hand_in()["workshop"] == workshop
-        forged = Exchange({**env, "JUPYTERHUB_API_TOKEN": secrets.token_hex(16)})
-        with pytest.raises(ExchangeError):
-            forged.hand_in()
-        done = run_workbook("workshop", "collect", "--hub", hub.folder, workshop)
-        assert "1 of 1 trainees handed in" in done.stderr
-        assert exchange.handed_in(hub.layout, workshop) == [name]
+        yield {"name": name, "workshop": workshop}
     finally:
         exchange.remove_workshop_group(workshop)
+
+
+def test_through_a_real_hub(running_hub, hub_workshop):
+    hub = running_hub
+    """The hub runs the service and checks the token: a token of the trainee's (made by the
+    hub) hands in and collect counts it; a token the hub does not know is refused."""
+    from tests.hub.conftest import run_workbook
+    from workbook.forms.exchange import Exchange, ExchangeError
+    from workbook.hub import exchange
+    from workbook.hub.service import NAME
+
+    api = hub.api()
+    name, workshop = hub_workshop["name"], hub_workshop["workshop"]
+    url = api.call("GET", f"/services/{NAME}")["url"]
+    session, answer = hub.login(name)  # the trainee signs in and makes a token of their own
+    assert answer.status_code == 302
+    made = session.post(
+        f"{hub.url}/hub/api/users/{name}/tokens",
+        json={"note": "test"},
+        headers={"X-XSRFToken": session.cookies.get("_xsrf", "")},
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text[:300]
+    token = made.json()["token"]
+    mine = Exchange({"WORKBOOK_EXCHANGE_URL": url, "JUPYTERHUB_API_TOKEN": token})
+    assert mine.whoami()["workshops"] == [workshop]
+    assert mine.hand_in()["workshop"] == workshop
+    forged = Exchange({"WORKBOOK_EXCHANGE_URL": url, "JUPYTERHUB_API_TOKEN": token[::-1]})
+    with pytest.raises(ExchangeError, match="sign in"):
+        forged.hand_in()
+    done = run_workbook("workshop", "collect", "--hub", hub.folder, workshop)
+    assert "1 of 1 trainees handed in" in done.stderr
+    assert exchange.handed_in(hub.layout, workshop) == [name]
+
+
+def test_a_trainees_server_holds_the_service_url_and_its_token(running_hub, hub_workshop):
+    hub = running_hub
+    """What start-here's Hand in uses, in the environment of the trainee's server (and so of
+    its kernels): the service's URL and the server's own hub token, which the service takes."""
+    import psutil
+
+    from workbook.forms.exchange import Exchange
+
+    name = hub_workshop["name"]
+    session, answer = hub.login(name)
+    assert answer.status_code == 302
+    session.get(f"{hub.url}/hub/spawn", timeout=120)  # starts the server
+    uid = pwd.getpwnam(f"wb-{name}").pw_uid
+    env, deadline = None, time.monotonic() + 120
+    while env is None and time.monotonic() < deadline:
+        for proc in psutil.process_iter(["uids"]):
+            with contextlib.suppress(psutil.Error):
+                if proc.info["uids"].real == uid and "JUPYTERHUB_API_TOKEN" in proc.environ():
+                    env = proc.environ()
+        time.sleep(0.5)
+    assert env is not None, hub.log.read_text()[-3000:]
+    mine = Exchange(env)
+    assert mine.available
+    assert mine.whoami()["name"] == name
