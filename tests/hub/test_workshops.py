@@ -215,3 +215,26 @@ def test_a_second_create_joins_without_new_passwords_for_those_enrolled(
     )  # fmt: skip
     rows = list(csv.DictReader(passwords_path(offline_hub.layout, workshop["name"]).open()))
     assert [r["id"] for r in rows].count(first) == 1 and rows[-1]["id"] == late
+
+
+def test_a_bad_roster_or_educator_creates_nothing(offline_hub, tmp_path, lana):  # noqa: F811
+    from workbook.casefile import write_case
+    from workbook.hub import accounts, exchange
+
+    practitioner = offline_hub.add("practitioner")
+    fresh = f"tr-{secrets.token_hex(3)}"
+    offline_hub.names.add(fresh)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"id,name,email\n{fresh},F,f@x.org\n{practitioner},P,p@x.org\n")
+    name = f"ws-{secrets.token_hex(3)}"
+    done = run_workbook(
+        "workshop", "create", roster, "--case", write_case(lana, tmp_path / "l.yaml"),
+        "--hub", offline_hub.folder, "--workshop", name, "--educator", "nobody",
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"trainee {practitioner!r}: is a practitioner" in done.stderr
+    assert "--educator: 'nobody' is not an educator" in done.stderr
+    assert accounts.account(fresh) is None
+    assert not exchange.workshop_dir(offline_hub.layout, name).exists()
+    assert fresh not in offline_hub.layout.people()

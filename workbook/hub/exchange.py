@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..files import rename, write_whole
+from ..model.records import SLUG
 from . import accounts
 from .asuser import AsUserError, run
 from .layout import Hub, HubError
@@ -230,6 +231,8 @@ def send_to_supervisor(hub: Hub, name: str, client: str, supervisor: str) -> dic
     """A de-identified copy of practitioner ``name``'s client ``client`` into ``supervisor``'s
     practice (``supervision/NAME/``), readable by that supervisor only. Refused unless the
     client consented to sharing, exactly as ``workbook deidentify`` refuses."""
+    if not SLUG.fullmatch(client or ""):
+        raise Refused(f"client: {client!r} is not a client id (a-z, 0-9, hyphens)")
     people = hub.people()
     if people.get(name) != "practitioner":
         raise Refused(f"{name} is not a practitioner on this hub; only practitioners send cases")
