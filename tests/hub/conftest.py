@@ -7,9 +7,9 @@ Its folder and the people's homes are temporary; every account a test makes goes
 (``userdel -r``) when the session ends. It needs root (accounts, PAM): as another user the hub
 tests skip, and under CI they fail.
 
-If the folders leading to this Python are closed to others (a clone under /root), the people's
-servers could not run it: the fixture opens them for entry (``o+x``, never reading) for the
-session and puts their modes back afterwards; ``hub serve`` itself refuses with a message.
+If the folders leading to this Python are closed to others (a clone, or a pyenv Python, under
+/root), the people's servers could not run it: the fixture opens them for entry (``o+x``,
+never reading) and says so; ``hub serve`` itself refuses with a message naming them.
 """
 
 from __future__ import annotations
@@ -17,10 +17,12 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,8 +59,10 @@ def new_name(prefix: str = "t") -> str:
 class RunningHub:
     folder: Path
     homes: Path
+    admin: str = ""  # the hub's admin (no account until added with add_user)
     url: str = ""
     process: subprocess.Popen | None = None
+    log: Path | None = None
     names: set[str] = field(default_factory=set)
     passwords: dict[str, str] = field(default_factory=dict)
 
@@ -108,20 +112,27 @@ class RunningHub:
         )
         return session, answer
 
+    def start_servers(self, *names: str) -> list:
+        """Sign each of ``names`` in and start their servers (all at once); returns their
+        sessions, which then reach their servers (their own cookies, through the hub's OAuth
+        redirects)."""
+        sessions = []
+        for name in names:
+            session, answer = self.login(name)
+            assert answer.status_code == 302, answer.text[:500]
+            session.get(f"{self.url}/hub/spawn", timeout=START_TIMEOUT)  # pending, not waited for
+            sessions.append(session)
+        api, deadline = self.api(), time.monotonic() + START_TIMEOUT
+        for name, session in zip(names, sessions, strict=True):
+            while not api.call("GET", f"/users/{name}")["servers"].get("", {}).get("ready"):
+                assert time.monotonic() < deadline, f"{name}'s server did not start in time"
+                time.sleep(0.5)
+            opened = session.get(f"{self.url}/user/{name}/", timeout=60)
+            assert opened.status_code == 200, (opened.status_code, opened.url)
+        return sessions
+
     def start_server(self, name: str):  # noqa: ANN201 - a signed-in requests.Session
-        """Sign ``name`` in and start their server; the session then reaches /user/NAME/."""
-        session, answer = self.login(name)
-        assert answer.status_code == 302, answer.text[:500]
-        reply = session.get(f"{self.url}/hub/spawn", timeout=START_TIMEOUT)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            status = session.get(f"{self.url}/user/{name}/api/status", timeout=30)
-            if status.status_code == 200 and status.headers["content-type"].startswith(
-                "application/json"
-            ):
-                return session
-            time.sleep(0.5)
-        raise AssertionError(f"{name}'s server did not start: {reply.status_code} {reply.url}")
+        return self.start_servers(name)[0]
 
     def api(self):  # noqa: ANN201 - workbook.hub.api.Api
         from workbook.hub.api import connect
@@ -129,52 +140,63 @@ class RunningHub:
         return connect(self.layout)
 
 
-def _opened_for_entry() -> list[tuple[Path, int]]:
-    """Give others entry (x) to the folders closed on the way to this Python; returns the
-    old modes to put back."""
+def open_for_entry() -> None:
+    """Give others entry (x, not reading) to the folders closed on the way to this Python,
+    saying so. Left open afterwards: putting a mode back while another run's hub still
+    needs it would break that run's servers."""
     from workbook.hub.layout import unreachable
 
-    changed = []
     for folder in unreachable():
-        mode = stat.S_IMODE(folder.stat().st_mode)
-        folder.chmod(mode | stat.S_IXOTH)
-        changed.append((folder, mode))
-    return changed
+        folder.chmod(stat.S_IMODE(folder.stat().st_mode) | stat.S_IXOTH)
+        print(f"hub tests: gave others entry to {folder} (chmod o+x), to run this Python")
 
 
-def start(folder: Path, port: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [WORKBOOK, "hub", "serve", str(folder), "--ip", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+def start(running: RunningHub, port: int) -> None:
+    """``hub serve`` for ``running`` on ``port``, its output going to ``running.log``."""
+    running.url = f"http://127.0.0.1:{port}"
+    running.log = running.folder.parent / "serve.log"
+    with open(running.log, "w") as log:
+        running.process = subprocess.Popen(
+            [
+                WORKBOOK,
+                "hub",
+                "serve",
+                str(running.folder),
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
 
-def wait_ready(url: str, process: subprocess.Popen) -> None:
+def wait_ready(running: RunningHub) -> None:
     import requests
 
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"hub serve ended ({process.returncode}): {process.stdout.read()}")
+        if running.process.poll() is not None:
+            raise AssertionError(f"hub serve ended: {running.log.read_text()[-3000:]}")
         with contextlib.suppress(requests.RequestException):
-            if requests.get(f"{url}/hub/api", timeout=5).status_code == 200:
+            if requests.get(f"{running.url}/hub/api", timeout=5).status_code == 200:
                 return
         time.sleep(0.3)
     raise AssertionError("the hub did not answer in time")
 
 
-def stop(process: subprocess.Popen, signum: int = signal.SIGINT) -> tuple[int, str]:
+def stop(running: RunningHub, signum: int = signal.SIGINT) -> tuple[int, str]:
     """Stop ``hub serve`` with ``signum``; its exit status and output."""
+    process = running.process
     if process.poll() is None:
         process.send_signal(signum)
     try:
-        output, _ = process.communicate(timeout=60)
+        process.wait(timeout=60)
     except subprocess.TimeoutExpired:
         process.kill()
-        output, _ = process.communicate()
-    return process.returncode, output
+        process.wait()
+    return process.returncode, running.log.read_text()
 
 
 def requirements() -> None:
@@ -191,24 +213,30 @@ def requirements() -> None:
         proxy_command()
     except HubError as exc:
         unavailable("the hub tests", str(exc))
+    open_for_entry()
 
 
 def make_hub(tmp: Path, *extra: str) -> RunningHub:
-    """A hub folder (admin ``admin``) and a homes folder in ``tmp``, not yet started."""
-    homes = tmp / "homes"
-    homes.mkdir(mode=0o755)
-    homes.chmod(0o755)  # each person enters their own home through it
-    folder = tmp / "hub"
-    run_workbook("hub", "init", folder, "--admin", "admin", "--homes", homes, *extra)
-    return RunningHub(folder, homes)
+    """A hub folder (its admin named at random) in ``tmp`` and a homes folder, not yet started.
+
+    The homes are made in /tmp itself, since pytest's own temporary folders are closed to
+    others and people must enter their homes through it; :func:`cleanup` removes them."""
+    homes = Path(tempfile.mkdtemp(prefix="wb-homes-", dir="/tmp"))
+    homes.chmod(0o755)
+    folder, admin = tmp / "hub", new_name("admin")
+    run_workbook("hub", "init", folder, "--admin", admin, "--homes", homes, *extra)
+    return RunningHub(folder, homes, admin)
 
 
 def cleanup(running: RunningHub) -> None:
     from workbook.hub import accounts
 
+    with contextlib.suppress(Exception):  # people added by other commands (a workshop) too
+        running.names |= set(running.layout.people())
     for name in running.names:
         with contextlib.suppress(Exception):
             accounts.remove_account(running.layout, name)
+    shutil.rmtree(running.homes, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -216,16 +244,11 @@ def hub(tmp_path_factory):
     """A running hub for the session (see the module's docstring); stopped and its accounts
     removed at the end."""
     requirements()
-    opened = _opened_for_entry()
     running = make_hub(tmp_path_factory.mktemp("hubs"))
-    port = free_port()
-    running.url = f"http://127.0.0.1:{port}"
-    running.process = start(running.folder, port)
+    start(running, free_port())
     try:
-        wait_ready(running.url, running.process)
+        wait_ready(running)
         yield running
     finally:
-        stop(running.process)
+        stop(running)
         cleanup(running)
-        for folder, mode in opened:
-            folder.chmod(mode)

@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from ..files import write_private
-from .layout import Hub, HubError, check_name, check_role
+from .layout import Hub, HubError, check_homes, check_name, check_role
 
 PREFIX = "wb-"
 MARK = "workbook hub"  # the accounts' comment field (GECOS) starts with it
@@ -52,8 +52,10 @@ def ensure_account(hub: Hub, name: str, role: str) -> pwd.struct_passwd:
     login, folder = system_name(name), home(hub, name)
     found = account(name)
     comment = f"{MARK} {role}"
+    if not hub.homes.is_dir():
+        hub.homes.mkdir(mode=0o755, parents=True)
+    check_homes(hub.homes)
     if found is None:
-        hub.homes.mkdir(parents=True, exist_ok=True)
         _run(
             ["useradd", "--home-dir", str(folder), "--no-create-home", "--user-group"]
             + ["--shell", "/usr/sbin/nologin", "--comment", comment, login]

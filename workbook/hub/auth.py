@@ -8,13 +8,11 @@ or not the hub was told through its API.
 
 from __future__ import annotations
 
-import pwd
-
-from jupyterhub.auth import PAMAuthenticator
+from jupyterhub.auth import Authenticator, PAMAuthenticator
 from traitlets import Unicode
 
-from .accounts import MARK, system_name
-from .layout import NAME, Hub, HubError
+from .accounts import system_name
+from .layout import NAME, Hub
 
 
 class WorkbookAuthenticator(PAMAuthenticator):
@@ -40,12 +38,14 @@ class WorkbookAuthenticator(PAMAuthenticator):
         hub = self._hub()
         return username in hub.people() or username == hub.admin
 
-    def system_user_exists(self, user) -> bool:  # noqa: ANN001
-        try:
-            found = pwd.getpwnam(system_name(user.name))
-        except (KeyError, HubError):
-            return False
-        return found.pw_gecos.startswith(MARK)
+    async def refresh_user(self, user, handler=None) -> bool:  # noqa: ANN001
+        """A person removed from the hub loses the sign-in they had (checked every minute)."""
+        return self.check_allowed(user.name)
+
+    async def add_user(self, user) -> None:  # noqa: ANN001
+        """Accounts are made by ``hub add-user``, not by the hub: a hub user without one (the
+        admin before they were given one) just cannot sign in or start a server yet."""
+        Authenticator.add_user(self, user)
 
     def pre_spawn_start(self, user, spawner):  # noqa: ANN001, ANN201
         return None  # no PAM session: the account has no login shell

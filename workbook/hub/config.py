@@ -5,7 +5,8 @@ package (tested), and an upgraded workbook needs no new configuration file.
 What it sets: the hub's database and secrets from the folder; sign-in by PAM for the accounts
 ``wb-NAME`` (``auth.py``); servers as those accounts (``spawner.py``); the roles as hub groups
 (from ``people.json``; ``hub serve`` then removes memberships the file no longer has); the CLI's
-token as a service ``workbook-cli``; and the idle culler as a service the hub runs.
+token as a service ``workbook-cli``; the idle culler as a service the hub runs; and the
+admin's role, which oversees the servers but opens no one's (``ADMIN_SCOPES``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,21 @@ CLI_SCOPES = [
     "read:services",
     "read:hub",
 ]
+# The hub's admin oversees: sees people and groups, starts and stops their servers. Not
+# JupyterHub's own admin role, which may also open anyone's server (and so their practice)
+# and make tokens in their name.
+ADMIN_ROLE = "workbook-admin"
+ADMIN_SCOPES = [
+    "admin-ui",
+    "list:users",
+    "read:users",
+    "admin:servers",
+    "list:groups",
+    "read:groups",
+    "read:hub",
+    "list:services",
+    "read:services",
+]
 CULLER_SCOPES = ["list:users", "read:users:activity", "read:servers", "delete:servers"]
 
 
@@ -59,8 +75,6 @@ def configure(c, config_file: str) -> None:  # noqa: ANN001 - traitlets' config 
     c.JupyterHub.cleanup_servers = True  # a stopped hub leaves no server running
     c.JupyterHub.authenticator_class = "workbook.hub.auth.WorkbookAuthenticator"
     c.WorkbookAuthenticator.hub_folder = str(hub.folder)
-    c.Authenticator.admin_users = {settings["admin"]}
-    c.Authenticator.delete_invalid_users = True  # accounts removed while the hub was stopped
     c.Authenticator.auth_refresh_age = 60
     c.JupyterHub.load_groups = {role: {"users": names} for role, names in hub.groups().items()}
     c.JupyterHub.services = [
@@ -70,6 +84,7 @@ def configure(c, config_file: str) -> None:  # noqa: ANN001 - traitlets' config 
     c.JupyterHub.load_roles = [
         {"name": CLI_SERVICE, "scopes": CLI_SCOPES, "services": [CLI_SERVICE]},
         {"name": CULLER, "scopes": CULLER_SCOPES, "services": [CULLER]},
+        {"name": ADMIN_ROLE, "scopes": ADMIN_SCOPES, "users": [settings["admin"]]},
     ]
     c.ConfigurableHTTPProxy.command = proxy_command()
     spawner(c)

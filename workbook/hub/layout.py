@@ -223,7 +223,13 @@ def unreachable(paths: list[Path] | None = None) -> list[Path]:
     import workbook
 
     if paths is None:
-        paths = [Path(sys.executable), Path(sys.prefix), Path(workbook.__file__).parent]
+        paths = [
+            Path(sys.executable),
+            Path(sys.executable).resolve(),  # a virtual environment's Python is a link
+            Path(sys.prefix),
+            Path(sys.base_prefix),  # the standard library
+            Path(workbook.__file__).parent,
+        ]
     closed: list[Path] = []
     for path in paths:
         for folder in [*reversed(Path(path).absolute().parents), Path(path).absolute()]:
@@ -240,9 +246,23 @@ def check_reachable() -> None:
     """Refuse to run a hub whose users could not run the project's Python (see above)."""
     closed = unreachable()
     if closed:
-        where = ", ".join(str(f) for f in closed)
         raise HubError(
             f"the users' servers cannot reach this Python ({sys.executable}): others may not "
-            f"enter {where}; install the workbook under a folder everyone can enter (such as "
-            f"/opt or /srv), or run `chmod o+x {' '.join(str(f) for f in closed)}`"
+            f"enter {_listed(closed)}; install the workbook and its Python under folders "
+            f"everyone can enter (such as /opt or /srv), or run `chmod o+x {_listed(closed, ' ')}`"
         )
+
+
+def check_homes(homes: Path) -> None:
+    """Refuse a homes folder that people could not reach their own home through."""
+    closed = unreachable([homes])
+    if closed:
+        raise HubError(
+            f"homes: {homes} cannot be reached by the people whose homes it holds: others may not "
+            f"enter {_listed(closed)}; choose another folder, or run `chmod o+x "
+            f"{_listed(closed, ' ')}`"
+        )
+
+
+def _listed(folders: list[Path], sep: str = ", ") -> str:
+    return sep.join(str(f) for f in folders)
