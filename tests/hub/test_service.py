@@ -14,10 +14,6 @@ import contextlib
 import csv
 import pwd
 import secrets
-import shutil
-import signal
-import subprocess
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -152,61 +148,7 @@ def test_send_to_supervisor_button(offline_hub, service):  # noqa: F811
 
 
 @pytest.fixture(scope="module")
-def running_hub():
-    """A real hub (``workbook hub serve``, real proxy, free ports on 127.0.0.1) whose homes
-    are in a folder others may enter, as /home is (pytest's temporary folders are closed to
-    them, and they are shared with other sessions, so they cannot be opened safely)."""
-    import requests
-
-    from tests.hub.conftest import (
-        WORKBOOK,
-        _opened_for_entry,
-        cleanup,
-        free_port,
-        make_hub,
-        requirements,
-    )  # fmt: skip
-
-    requirements()
-    opened = _opened_for_entry()
-    base = Path(tempfile.mkdtemp(prefix="wb-exchange-hub-"))
-    base.chmod(0o755)
-    running = make_hub(base)
-    port = free_port()
-    running.url = f"http://127.0.0.1:{port}"
-    log = running.log = base / "serve.log"
-    with log.open("w") as out:
-        running.process = subprocess.Popen(
-            [WORKBOOK, "hub", "serve", running.folder, "--ip", "127.0.0.1", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert running.process.poll() is None, log.read_text()[-3000:]
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(f"{running.url}/hub/api", timeout=5).status_code == 200:
-                    break
-            time.sleep(0.3)
-        else:
-            raise AssertionError(f"the hub did not answer: {log.read_text()[-3000:]}")
-        yield running
-    finally:
-        running.process.send_signal(signal.SIGINT)
-        try:
-            running.process.wait(60)
-        except subprocess.TimeoutExpired:
-            running.process.kill()
-            running.process.wait()
-        cleanup(running)
-        shutil.rmtree(base, ignore_errors=True)
-        for folder, mode in opened:
-            folder.chmod(mode)
-
-
-@pytest.fixture(scope="module")
-def hub_workshop(running_hub, tmp_path_factory):
+def hub_workshop(hub, tmp_path_factory):
     """A workshop of one trainee on the real hub, made with the command line while it runs."""
     from tests.hub.conftest import run_workbook
     from workbook.casefile import write_case
@@ -214,7 +156,6 @@ def hub_workshop(running_hub, tmp_path_factory):
     from workbook.hub.workshops import passwords_path
     from workbook.sample import sample_case
 
-    hub = running_hub
     tmp = tmp_path_factory.mktemp("hub-workshop")
     name, workshop = f"tr-{secrets.token_hex(3)}", f"ws-{secrets.token_hex(3)}"
     try:
@@ -232,8 +173,7 @@ def hub_workshop(running_hub, tmp_path_factory):
         exchange.remove_workshop_group(workshop)
 
 
-def test_through_a_real_hub(running_hub, hub_workshop):
-    hub = running_hub
+def test_through_a_real_hub(hub, hub_workshop):
     """The hub runs the service and checks the token: a token of the trainee's (made by the
     hub) hands in and collect counts it; a token the hub does not know is refused."""
     from tests.hub.conftest import run_workbook
@@ -265,8 +205,7 @@ def test_through_a_real_hub(running_hub, hub_workshop):
     assert exchange.handed_in(hub.layout, workshop) == [name]
 
 
-def test_a_trainees_server_holds_the_service_url_and_its_token(running_hub, hub_workshop):
-    hub = running_hub
+def test_a_trainees_server_holds_the_service_url_and_its_token(hub, hub_workshop):
     """What start-here's Hand in uses, in the environment of the trainee's server (and so of
     its kernels): the service's URL and the server's own hub token, which the service takes."""
     import psutil
@@ -274,9 +213,7 @@ def test_a_trainees_server_holds_the_service_url_and_its_token(running_hub, hub_
     from workbook.forms.exchange import Exchange
 
     name = hub_workshop["name"]
-    session, answer = hub.login(name)
-    assert answer.status_code == 302
-    session.get(f"{hub.url}/hub/spawn", timeout=120)  # starts the server
+    hub.start_server(name)
     uid = pwd.getpwnam(f"wb-{name}").pw_uid
     env, deadline = None, time.monotonic() + 120
     while env is None and time.monotonic() < deadline:
