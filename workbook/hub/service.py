@@ -8,7 +8,7 @@ kernels hold). The service asks the hub whose token it is (``HubAuth.user_for_to
 that person may do is decided here from the hub's own records (their role in ``people.json``,
 the workshops' rosters), never from anything the request says about who sent it.
 
-    GET  /            {"name", "role", "workshops": [...], "supervisors": [...]}
+    GET  /            {"name", "role", "workshops": [...], "supervisors": [...] (practitioners)}
     POST /hand-in     {"workshop": optional}       -> {"workshop", "trainee", "handed_in"}
     POST /supervision {"client", "supervisor"}     -> {"supervisor", "client", "file", ...}
 
@@ -102,12 +102,14 @@ def make_app(hub: Hub, auth=None):  # noqa: ANN001, ANN201 - a HubAuth; a tornad
     class Whoami(Handler):
         def get(self) -> None:
             name = self.person()
+            role = hub.people().get(name)
             self.finish(
                 {
                     "name": name,
-                    "role": hub.people().get(name),
+                    "role": role,
                     "workshops": exchange.workshops_of(hub, name),
-                    "supervisors": exchange.supervisors(hub),
+                    # who supervises is for those who may send to them
+                    "supervisors": exchange.supervisors(hub) if role == "practitioner" else [],
                 }
             )
 
