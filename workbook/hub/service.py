@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import sys
 from urllib.parse import urlparse
 
@@ -144,8 +145,13 @@ async def _serve(folder: str) -> None:
     if not where.port:
         raise HubError("the exchange runs as a service of the hub (JUPYTERHUB_SERVICE_URL unset)")
     app = make_app(hub)
-    app.listen(where.port, address=where.hostname or "127.0.0.1")
-    await asyncio.Event().wait()
+    server = app.listen(where.port, address=where.hostname or "127.0.0.1")
+    stopped = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C reaches the hub's whole group
+        loop.add_signal_handler(signum, stopped.set)
+    await stopped.wait()
+    server.stop()
 
 
 def main(argv: list[str]) -> None:
