@@ -160,6 +160,10 @@ def test_collect_counts_the_hand_ins(offline_hub, workshop):  # noqa: F811
     assert rows["Trainee 1"]["added"] is None
     report = exchange.workshop_dir(offline_hub.layout, workshop["name"]) / "cohort-report.html"
     assert can_read(f"wb-{workshop['educator']}", report)
+    educator = offline_hub.entry(workshop["educator"])  # from their own practice, by its link
+    link = Path(educator.pw_dir) / "practice" / "workshops" / workshop["name"]
+    assert link.is_symlink() and link.lstat().st_uid == educator.pw_uid
+    assert can_read(educator.pw_name, link / "cohort-report.html")
     assert not can_read(f"wb-{second}", report)
 
 

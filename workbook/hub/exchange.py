@@ -82,7 +82,7 @@ def workshop_dir(hub: Hub, workshop: str) -> Path:
     return workshops_dir(hub) / check_workshop(workshop)
 
 
-def _folder(path: Path, gid: int, mode: int) -> Path:
+def group_folder(path: Path, gid: int, mode: int) -> Path:
     """A folder owned by root and ``gid`` with ``mode``; one not owned by root is refused (it
     could only be there if someone else made it: nothing root writes may go through it)."""
     with contextlib.suppress(FileExistsError):
@@ -113,18 +113,18 @@ def ensure_workshop(hub: Hub, workshop: str) -> Path:
     try:
         gid = grp.getgrnam(group).gr_gid
     except KeyError:
-        accounts._run(["groupadd", group])
+        _system(["groupadd", group])
         gid = grp.getgrnam(group).gr_gid
     _check_homes(hub)
-    _folder(root(hub), 0, 0o711)
-    _folder(workshops_dir(hub), 0, 0o711)
-    return _folder(workshop_dir(hub, workshop), gid, 0o750)
+    group_folder(root(hub), 0, 0o711)
+    group_folder(workshops_dir(hub), 0, 0o711)
+    return group_folder(workshop_dir(hub, workshop), gid, 0o750)
 
 
 def add_educators(workshop: str, names: list[str]) -> None:
     """Give the workshop's educators (their accounts) the workshop's group: read, never write."""
     for name in names:
-        accounts._run(["gpasswd", "--add", accounts.system_name(name), group_name(workshop)])
+        _system(["gpasswd", "--add", accounts.system_name(name), group_name(workshop)])
 
 
 def educators(workshop: str) -> list[str]:
@@ -200,7 +200,7 @@ def hand_in(hub: Hub, name: str, workshop: str | None = None) -> dict:
         raise Refused("the practice could not be handed in: the copy is not a database")
     folder = workshop_dir(hub, workshop)
     gid = _gid(folder)
-    own = _folder(folder / name, gid, 0o750)
+    own = group_folder(folder / name, gid, 0o750)
     staged = write_whole(own / f".incoming-{secrets.token_hex(4)}.db", data, mode=0o600)
     from ..backup.snapshot import integrity_check
 
@@ -256,6 +256,16 @@ def send_to_supervisor(hub: Hub, name: str, client: str, supervisor: str) -> dic
         "file": f"{SUPERVISION}/{name}/{copy.name}",
         "summary": found["summary"],
     }
+
+
+def _system(command: list[str]) -> None:
+    """Run a system command that changes groups (as root); its complaint in one line."""
+    if os.geteuid() != 0:
+        raise HubError(f"{command[0]}: a workshop's group can only be made by root; use sudo")
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines()
+        raise HubError(f"{command[0]} failed: {said[-1] if said else done.returncode}")
 
 
 def _entry(name: str) -> pwd.struct_passwd:

@@ -9,6 +9,7 @@ trainee whose practice exists already keeps it: the case is added only if missin
 workshop's inbox (:mod:`.exchange`) is laid out as a workshop folder, so ``collect`` is the
 cohort report of the workshop folder the hand-ins make.
 
+Each educator finds the inbox in their own practice too (``workshops/WORKSHOP``, a link).
 ``feedback`` writes each trainee's fidelity checks, run on what they handed in, into their
 own practice (``feedback/WORKSHOP.json``, theirs, 0600), where start-here shows it.
 """
@@ -107,6 +108,8 @@ def create(
         }
         exchange.place(folder_in / META, json.dumps(meta, indent=2).encode("utf-8"), gid)
         exchange.add_educators(workshop, educators)
+        for name in educators:
+            call_as(accounts.account(name), lambda: _link(folder_in, workshop))
     finally:
         shutil.rmtree(template, ignore_errors=True)
     written = _passwords(hub, workshop, made) if made else None
@@ -152,7 +155,7 @@ def _enrol(
             accounts.set_password(t.id, password)
             made.append((t, password))
         call_as(entry, lambda t=t: _install(db, handout, t, workshop))
-        own = exchange._folder(inbox / t.id, gid, 0o750)
+        own = exchange.group_folder(inbox / t.id, gid, 0o750)
         record = {"id": t.id, "name": t.name, "email": t.email}
         exchange.place(own / TRAINEE, json.dumps(record).encode("utf-8"), gid)
         people[t.id] = "trainee"
@@ -183,6 +186,14 @@ def _install(db: bytes, handout, trainee: Trainee, workshop: str) -> None:  # no
     write_start_notebook(notebooks_dir(practice), parameters(practice))
     mark = {"id": trainee.id, "name": trainee.name, "email": trainee.email, "workshop": workshop}
     write_private(practice.path / TRAINEE, json.dumps(mark).encode("utf-8"))
+
+
+def _link(inbox: Path, workshop: str) -> None:
+    """As an educator: ``~/practice/workshops/WORKSHOP``, a link to the workshop's inbox, so
+    the file browser of their own server reaches the hand-ins and the cohort report."""
+    link = private_dir(Path.home() / "practice" / "workshops") / workshop
+    if not link.is_symlink():
+        link.symlink_to(inbox, target_is_directory=True)
 
 
 def _passwords(hub: Hub, workshop: str, made: list[tuple[Trainee, str]]) -> Path:
