@@ -124,8 +124,12 @@ class RunningHub:
             sessions.append(session)
         api, deadline = self.api(), time.monotonic() + START_TIMEOUT
         for name, session in zip(names, sessions, strict=True):
-            while not api.call("GET", f"/users/{name}")["servers"].get("", {}).get("ready"):
-                assert time.monotonic() < deadline, f"{name}'s server did not start in time"
+            while not (server := api.call("GET", f"/users/{name}")["servers"].get("", {})).get(
+                "ready"
+            ):
+                log = self.log.read_text()[-3000:] if self.log else ""
+                assert server, f"{name}'s server failed to start: {log}"
+                assert time.monotonic() < deadline, f"{name}'s server did not start in time: {log}"
                 time.sleep(0.5)
             opened = session.get(f"{self.url}/user/{name}/", timeout=60)
             assert opened.status_code == 200, (opened.status_code, opened.url)
@@ -169,6 +173,7 @@ def start(running: RunningHub, port: int) -> None:
             ],
             stdout=log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # a group of its own, as in a terminal: see stop()
         )
 
 
@@ -187,10 +192,11 @@ def wait_ready(running: RunningHub) -> None:
 
 
 def stop(running: RunningHub, signum: int = signal.SIGINT) -> tuple[int, str]:
-    """Stop ``hub serve`` with ``signum``; its exit status and output."""
+    """Stop ``hub serve`` with ``signum`` sent to its whole process group, as a terminal's
+    Ctrl-C is (JupyterHub and its proxy get it too); its exit status and output."""
     process = running.process
     if process.poll() is None:
-        process.send_signal(signum)
+        os.killpg(process.pid, signum)
     try:
         process.wait(timeout=60)
     except subprocess.TimeoutExpired:

@@ -88,3 +88,31 @@ def test_add_user_makes_an_account_with_a_private_home_then_updates_it(stopped: 
     assert shadow(f"wb-{name}") != hashed
     groups = stopped.layout.groups()
     assert groups["practitioner"] == [name] and groups["trainee"] == []
+
+
+def test_a_home_that_is_not_the_accounts_own_is_refused(stopped: RunningHub):
+    from tests.hub.conftest import new_name, run_workbook
+
+    name = new_name("t")
+    stopped.names.add(name)
+    squatted = stopped.homes / f"wb-{name}"
+    squatted.mkdir()  # root's, as a folder left behind would be
+    secret = stopped.folder.parent / "pw"
+    secret.write_text("a-password\n")
+    done = run_workbook(
+        "hub",
+        "add-user",
+        stopped.folder,
+        name,
+        "--role",
+        "trainee",
+        "--password-file",
+        secret,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"workbook: error: homes: {squatted} is there already and is not wb-{name}'s own "
+        "folder; move it away\n"
+    )
+    assert squatted.stat().st_uid == 0 and name not in stopped.layout.people()

@@ -5,12 +5,14 @@ anyone else's server or files."""
 from __future__ import annotations
 
 import pwd
+import stat
 import subprocess
 
 import psutil
 import pytest
 
 from tests.hub.conftest import RunningHub
+from workbook.hub import accounts
 
 pytestmark = pytest.mark.hub
 
@@ -53,17 +55,29 @@ def _server_processes(uid: int) -> list[psutil.Process]:
 
 def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: RunningHub):
     a, b = hub.add_user("practitioner"), hub.add_user("practitioner")
+    url_a = f"sqlite:///{hub.homes}/wb-{a}/elsewhere.db"  # where `add-user` on --db puts its URL
+    written = hub.homes / f"wb-{a}" / ".workbook" / "db-url"
+    accounts.write_as(pwd.getpwnam(f"wb-{a}"), written, url_a.encode() + b"\n")
+    assert written.stat().st_uid == pwd.getpwnam(f"wb-{a}").pw_uid
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
     session_a, session_b = hub.start_servers(a, b)
 
     for name in (a, b):  # each server is its person's account, on their own practice
         entry = pwd.getpwnam(f"wb-{name}")
         (server,) = _server_processes(entry.pw_uid)
         assert server.uids().effective == entry.pw_uid
+        environ = server.environ()
+        assert environ["WORKBOOK_PRACTICE"] == f"{entry.pw_dir}/practice"
+        assert environ.get("WORKBOOK_DB") == (url_a if name == a else None)
         start = hub.homes / f"wb-{name}" / "practice" / "notebooks" / "00_start_here.ipynb"
         assert start.stat().st_uid == entry.pw_uid
     opened = session_a.get(f"{hub.url}/user/{a}/", timeout=60)
     assert opened.url.endswith(f"/user/{a}/lab/tree/notebooks/00_start_here.ipynb")
     assert session_a.get(f"{hub.url}/user/{a}/api/status", timeout=60).status_code == 200
+    app = session_a.get(
+        f"{hub.url}/user/{a}/voila/render/notebooks/00_start_here.ipynb", timeout=180
+    )
+    assert app.status_code == 200 and "start" in app.text.lower(), app.text[:300]
 
     # A's signed-in session does not reach B's server: refused, or sent to sign in
     for path in ("", "api/status", "api/contents/practice.db"):

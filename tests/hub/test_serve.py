@@ -1,5 +1,6 @@
-"""``hub serve`` on its own hub: the idle culler stops an idle server, and Ctrl-C stops the
-hub cleanly (status 130, no traceback) with no proxy left listening."""
+"""``hub serve`` on hubs of its own: the idle culler stops an idle server, and Ctrl-C stops the
+hub cleanly (status 130, no traceback) with no proxy left listening; with ``--db`` the hub
+keeps its own database in PostgreSQL, and SIGTERM stops it (status 143)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,29 @@ def test_idle_servers_are_culled_and_ctrl_c_stops_the_hub_cleanly(tmp_path):
         assert not _listening(port)
         assert not [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
         assert not hub.layout.serving_path.exists()
+    finally:
+        stop(hub, signal.SIGTERM)
+        cleanup(hub)
+
+
+@pytest.mark.postgres
+def test_a_hub_on_postgresql_keeps_its_database_there(tmp_path, pg_server):
+    import psycopg
+
+    requirements()
+    url = pg_server.create_database(f"hub{free_port()}")
+    hub = make_hub(tmp_path, "--db", url)
+    assert hub.layout.hub_db_url == url and hub.layout.records_admin_url == url
+    start(hub, free_port())
+    try:
+        wait_ready(hub)
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(plain) as conn:
+            tables = {r[0] for r in conn.execute("SELECT tablename FROM pg_tables")}
+        assert {"users", "groups", "api_tokens"} <= tables
+        assert not hub.layout.db_path.exists()  # no SQLite file beside it
+        status, output = stop(hub, signal.SIGTERM)
+        assert status == 143 and "Traceback" not in output, output[-2000:]
     finally:
         stop(hub, signal.SIGTERM)
         cleanup(hub)

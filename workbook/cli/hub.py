@@ -76,6 +76,8 @@ def init(folder: Path, admin: str, db: str | None, homes: Path, idle_timeout: in
         )
     for closed in unreachable():
         click.echo(f"warning: others cannot enter {closed}; `hub serve` will refuse to start")
+    for closed in unreachable([hub_.homes]):
+        click.echo(f"warning: others cannot enter {closed}; people could not reach their homes")
     click.echo(f"start it with: workbook hub serve {folder}")
 
 

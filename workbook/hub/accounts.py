@@ -68,9 +68,13 @@ def ensure_account(hub: Hub, name: str, role: str) -> pwd.struct_passwd:
     else:
         _run(["usermod", "--comment", comment, "--home", str(folder), login])
     entry = pwd.getpwnam(login)
-    if not folder.is_dir() or folder.is_symlink():
+    if not folder.is_symlink() and not folder.exists():
         folder.mkdir(mode=0o700)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
+    if folder.is_symlink() or not folder.is_dir() or folder.stat().st_uid != entry.pw_uid:
+        raise HubError(
+            f"homes: {folder} is there already and is not {login}'s own folder; move it away"
+        )
     os.chmod(folder, 0o700)
     return entry
 

@@ -3,7 +3,9 @@
 JupyterHub runs as a child process (its working folder the hub folder), so this process
 outlives it and can say how it ended: on Ctrl-C or SIGTERM it is asked to stop (it then stops
 the proxy, the idle culler and the users' servers itself), given time to, and whatever of
-its processes still runs after that is ended, so no proxy is left listening. While it runs,
+its processes still runs after that is ended, so no proxy is left listening. It runs in a
+session of its own: a terminal's Ctrl-C would otherwise reach its services too, half-started
+ones printing tracebacks, instead of the orderly stop JupyterHub makes of them. While it runs,
 ``serving.json`` in the hub folder says where its API answers (``hub add-user`` uses it).
 
 The hub's internal ports (its API, the proxy's API) are chosen free at each start, so several
@@ -67,7 +69,11 @@ def serve(hub: Hub, ip: str, port: int, say=print) -> None:  # noqa: ANN001
     hub_port, proxy_api_port = free_port(), free_port()
     api = Api(f"http://127.0.0.1:{hub_port}/hub/api", hub.admin_token())
     url = f"http://{ip}:{port}"
-    proc = subprocess.Popen(command(hub, ip, port, hub_port, proxy_api_port), cwd=hub.folder)
+    proc = subprocess.Popen(
+        command(hub, ip, port, hub_port, proxy_api_port),
+        cwd=hub.folder,
+        start_new_session=True,  # a terminal's Ctrl-C reaches this process only: see _stop
+    )
     try:
         info = {"pid": os.getpid(), "url": url, "api": api.url}
         write_private(hub.serving_path, json.dumps(info).encode("utf-8"))
