@@ -88,3 +88,6 @@ def configure(c, config_file: str) -> None:  # noqa: ANN001 - traitlets' config 
     ]
     c.ConfigurableHTTPProxy.command = proxy_command()
     spawner(c)
+    from .service import register  # the exchange (hand-ins, supervision), after the services
+
+    register(c, hub)
