@@ -1,0 +1,408 @@
+"""Load on a practice server: people sign in, start their servers at once, then save records.
+
+    .venv/bin/python bench/hub.py               # 20 people, 20 saves each (several minutes)
+    .venv/bin/python bench/hub.py --users 2 --saves 3
+
+Everything is temporary and on loopback, as the hub tests make it (``tests/hub/conftest.py``):
+a hub folder and a homes folder under /tmp, ``workbook hub serve`` on a free port of
+127.0.0.1, accounts ``wb-NAME`` made with ``hub add-user`` and removed afterwards (``userdel
+-r``), even after Ctrl-C. It needs root, as the hub does. The bench and all it starts run
+under ``nice`` (the hub, the proxy, the servers and their kernels inherit it).
+
+Each person, in a thread of their own: signs in through the login form (``_xsrf`` cookie,
+then the POST, as RECIPES.md shows), asks for their server (``/hub/spawn``), and once every
+server is up (a barrier, so the saves overlap), starts a kernel in their own server through
+its REST API (``POST /user/NAME/api/kernels``, with their session's cookies and ``_xsrf``),
+runs code in it over the kernel's websocket, and saves records through the forms' code there
+(``Workbook("lana").form("stories")``, fields set, ``save()``), as that person, into their
+own practice. Reported:
+
+- spawn time: from asking for the server to the hub listing it ready (a poller reads
+  ``/hub/api/users`` with the CLI service's token every 0.25 s), and the hub's own figure
+  from its log ("took N seconds to start");
+- save latency: ``form.save()`` timed in the kernel, and the round trip of the cell;
+- memory per server: PSS (``/proc/PID/smaps_rollup``) of all the account's processes (the
+  server and its kernel), once the saves are done;
+- the hub API's latency (``GET /hub/api/users``) while the load runs;
+- records lost: each practice is read afterwards, servers stopped: every save the form
+  reported as saved must be there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import pwd
+import re
+import shutil
+import signal
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.hub import conftest as fixture  # noqa: E402
+
+CLIENT = "lana"
+
+SETUP = f"""
+import json as _json, time as _time
+from workbook.practice import Practice as _Practice
+from workbook.sample import sample_case as _sample
+_store = _Practice.locate().open()
+if {CLIENT!r} not in _store.client_ids():
+    _store.save(_sample())
+_store.close()
+from workbook.forms.workbook import Workbook
+wb = Workbook({CLIENT!r})
+stories = wb.form("stories")
+print(_json.dumps({{"problem": wb.problem}}))
+"""
+
+SAVE = """
+stories.fields["id"].set({id!r})
+stories.fields["title"].set("Bench {id}")
+stories.fields["text"].set("Saved by the load bench, round {n}.")
+_t = _time.perf_counter()
+_o = stories.save()
+_s = _time.perf_counter() - _t
+print(_json.dumps({{"seconds": _s, "ok": _o.ok, "status": stories.status.value}}))
+"""
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def pss(uid: int) -> tuple[float, int]:
+    """The PSS, in MiB, of every process of ``uid``, and how many there are."""
+    total, count = 0.0, 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if entry.stat().st_uid != uid:
+                continue
+            for line in (entry / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) / 1024
+                    count += 1
+        except OSError:
+            continue
+    return total, count
+
+
+class Poller(threading.Thread):
+    """Reads ``/hub/api/users`` with the CLI service's token every ``every`` seconds: the API's
+    latency, and the moment each server is first seen ready."""
+
+    def __init__(self, url: str, token: str, every: float = 0.25):
+        super().__init__(daemon=True)
+        import requests
+
+        self.session = requests.Session()
+        self.session.headers["Authorization"] = f"token {token}"
+        self.url, self.every = url, every
+        self.latencies: list[float] = []
+        self.ready: dict[str, float] = {}
+        self.measuring = threading.Event()
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            started = time.monotonic()
+            try:
+                answer = self.session.get(f"{self.url}/hub/api/users?limit=1000", timeout=60)
+                answer.raise_for_status()
+                seen = time.monotonic()
+                if self.measuring.is_set():
+                    self.latencies.append(seen - started)
+                for user in answer.json():
+                    if (user.get("servers") or {}).get("", {}).get("ready"):
+                        self.ready.setdefault(user["name"], seen)
+            except Exception as exc:  # noqa: BLE001 - a failed call is reported, not fatal
+                print(f"hub API: {exc}", file=sys.stderr)
+            self.done.wait(max(0.0, self.every - (time.monotonic() - started)))
+
+
+class Kernel:
+    """A kernel in a person's server, reached with their signed-in session's cookies."""
+
+    def __init__(self, base: str, session, name: str):  # noqa: ANN001 - requests.Session
+        self.base, self.session, self.name = base, session, name
+        self.prefix = f"/user/{name}/"
+        mine = [c for c in session.cookies if c.name == "_xsrf"]
+        self.xsrf = next((c.value for c in mine if c.path.rstrip("/") == self.prefix[:-1]), "")
+        if not self.xsrf:
+            raise RuntimeError(f"no _xsrf cookie for {self.prefix}: {[c.path for c in mine]}")
+        answer = session.post(
+            f"{base}{self.prefix}api/kernels",
+            json={"name": "python3"},
+            headers={"X-XSRFToken": self.xsrf},
+            timeout=120,
+        )
+        answer.raise_for_status()
+        self.id = answer.json()["id"]
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)  # this person's thread's own
+        self.ws = self.loop.run_until_complete(self._connect())
+
+    async def _connect(self):  # noqa: ANN202 - tornado's WebSocketClientConnection
+        from tornado.httpclient import HTTPRequest
+        from tornado.websocket import websocket_connect
+
+        host = urlsplit(self.base).netloc
+        cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
+        request = HTTPRequest(
+            f"ws://{host}{self.prefix}api/kernels/{self.id}/channels"
+            f"?session_id={uuid.uuid4().hex}&_xsrf={self.xsrf}",
+            headers={"Cookie": cookies, "X-XSRFToken": self.xsrf},
+            request_timeout=120,
+        )
+        return await websocket_connect(request)
+
+    async def _close(self) -> None:
+        self.ws.close()
+        await asyncio.sleep(0)
+
+    def run(self, code: str, timeout: float = 300) -> tuple[str, float]:
+        """Execute ``code``; its standard output and the round trip in seconds."""
+        return self.loop.run_until_complete(asyncio.wait_for(self._run(code), timeout))
+
+    async def _run(self, code: str) -> tuple[str, float]:
+        msg_id = uuid.uuid4().hex
+        message = {
+            "header": {
+                "msg_id": msg_id,
+                "msg_type": "execute_request",
+                "username": self.name,
+                "session": uuid.uuid4().hex,
+                "version": "5.3",
+                "date": "",
+            },
+            "parent_header": {},
+            "metadata": {},
+            "content": {"code": code, "silent": False, "store_history": False},
+            "channel": "shell",
+            "buffers": [],
+        }
+        started = time.perf_counter()
+        await self.ws.write_message(json.dumps(message))
+        out, replied, idle = [], None, False
+        while replied is None or not idle:
+            raw = await self.ws.read_message()
+            if raw is None:
+                raise RuntimeError(f"{self.name}: the kernel's websocket closed")
+            if isinstance(raw, bytes):
+                continue
+            got = json.loads(raw)
+            if got.get("parent_header", {}).get("msg_id") != msg_id:
+                continue
+            kind, content = got["msg_type"], got["content"]
+            if kind == "stream":
+                out.append(content["text"])
+            elif kind == "error":
+                raise RuntimeError(f"{self.name}: {content['ename']}: {content['evalue']}")
+            elif kind == "execute_reply":
+                replied = time.perf_counter() - started
+            elif kind == "status" and content["execution_state"] == "idle":
+                idle = True
+        return "".join(out), replied
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self._close())
+        self.session.delete(
+            f"{self.base}{self.prefix}api/kernels/{self.id}",
+            headers={"X-XSRFToken": self.xsrf},
+            timeout=60,
+        )
+        self.loop.close()
+
+
+class Person(threading.Thread):
+    def __init__(self, running, name: str, saves: int, barrier: threading.Barrier, poller):  # noqa: ANN001
+        super().__init__(daemon=True)
+        self.running, self.name_, self.saves = running, name, saves
+        self.barrier, self.poller = barrier, poller
+        self.asked = 0.0
+        self.save_seconds: list[float] = []
+        self.round_trips: list[float] = []
+        self.saved: list[str] = []
+        self.memory: tuple[float, int] = (0.0, 0)
+        self.error = ""
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as exc:  # noqa: BLE001 - reported by the main thread
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.barrier.abort()
+
+    def _run(self) -> None:
+        url, name = self.running.url, self.name_
+        session, answer = self.running.login(name)
+        if answer.status_code != 302:
+            raise RuntimeError(f"sign-in answered {answer.status_code}")
+        self.asked = time.monotonic()
+        session.get(f"{url}/hub/spawn", timeout=fixture.START_TIMEOUT)
+        while name not in self.poller.ready:
+            if time.monotonic() - self.asked > 600:
+                raise RuntimeError("the server was not ready in 10 minutes")
+            time.sleep(0.1)
+        opened = session.get(f"{url}/user/{name}/", timeout=120)  # the hub's OAuth: cookies
+        if opened.status_code != 200:
+            raise RuntimeError(f"/user/{name}/ answered {opened.status_code}")
+        kernel = Kernel(url, session, name)
+        try:
+            out, _ = kernel.run(SETUP)
+            problem = json.loads(out.strip().splitlines()[-1])["problem"]
+            if problem:
+                raise RuntimeError(problem)
+            self.barrier.wait()  # every kernel ready: the saves overlap
+            for n in range(1, self.saves + 1):
+                out, trip = kernel.run(SAVE.format(id=f"b{n}", n=n))
+                done = json.loads(out.strip().splitlines()[-1])
+                if done["ok"]:
+                    self.saved.append(f"b{n}")
+                    self.save_seconds.append(done["seconds"])
+                    self.round_trips.append(trip)
+                else:
+                    print(f"{name}: save b{n} refused: {done['status']}", file=sys.stderr)
+            self.memory = pss(pwd.getpwnam(f"wb-{name}").pw_uid)
+        finally:
+            kernel.close()
+
+
+def read_back(running, name: str) -> set[str]:  # noqa: ANN001
+    """The story ids in ``name``'s practice, read from their home with the servers stopped."""
+    from workbook.hub.accounts import home
+    from workbook.practice import Practice
+
+    store = Practice(home(running.layout, name) / "practice").open()
+    try:
+        return {s.id for s in store.load(CLIENT).stories} if store.has(CLIENT) else set()
+    finally:
+        store.close()
+
+
+def stop_servers(running, names: list[str]) -> None:  # noqa: ANN001
+    api = running.api()
+    for name in names:
+        api.call("DELETE", f"/users/{name}/server", ok=(404,))
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        users = {u["name"]: u for u in api.call("GET", "/users?limit=1000")}
+        if not any(users.get(n, {}).get("servers") for n in names):
+            return
+        time.sleep(0.5)
+    raise RuntimeError("servers still running five minutes after being stopped")
+
+
+def hub_spawn_times(log: str, names: list[str]) -> list[float]:
+    found = re.findall(r"User (\S+) took ([0-9.]+) seconds to start", log)
+    return [float(s) for who, s in found if who in names]
+
+
+def line(label: str, values: list[float], unit: str = "s", scale: float = 1.0) -> str:
+    if not values:
+        return f"{label}: none"
+    return (
+        f"{label}: median {statistics.median(values) * scale:.3g} {unit}, "
+        f"p95 {percentile(values, 0.95) * scale:.3g} {unit}, max {max(values) * scale:.3g} {unit} "
+        f"({len(values)})"
+    )
+
+
+def bench(users: int, saves: int) -> int:
+    fixture.requirements()
+    tmp = Path(tempfile.mkdtemp(prefix="wb-hub-bench-"))
+    running = fixture.make_hub(tmp)
+    fixture.start(running, fixture.free_port())
+    try:
+        fixture.wait_ready(running)
+        names = [running.add_user("practitioner", fixture.new_name("bench")) for _ in range(users)]
+        poller = Poller(running.url, running.layout.admin_token())
+        poller.start()
+        barrier = threading.Barrier(users)
+        people = [Person(running, name, saves, barrier, poller) for name in names]
+        load = time.monotonic()
+        poller.measuring.set()
+        for person in people:
+            person.start()
+        for person in people:
+            person.join()
+        poller.measuring.clear()
+        load = time.monotonic() - load
+        poller.done.set()
+        failed = [f"{p.name_}: {p.error}" for p in people if p.error]
+        for failure in failed:
+            print(f"failed: {failure}", file=sys.stderr)
+        stop_servers(running, names)
+        lost = {p.name_: set(p.saved) - read_back(running, p.name_) for p in people}
+        log = running.log.read_text()
+        spawns = [poller.ready[p.name_] - p.asked for p in people if p.name_ in poller.ready]
+        print(
+            f"{users} people, {saves} saves each, load for {load:.0f} s, load average now "
+            f"{os.getloadavg()[0]:.1f}"
+        )
+        print(line("spawn (asked -> listed ready)", spawns))
+        print(line("spawn (the hub's own figure)", hub_spawn_times(log, names)))
+        print(
+            line(
+                "save (form.save() in the kernel)",
+                sum((p.save_seconds for p in people), []),
+                "ms",
+                1000,
+            )
+        )
+        print(
+            line(
+                "save (the cell's round trip)", sum((p.round_trips for p in people), []), "ms", 1000
+            )
+        )
+        print(
+            line(
+                "memory per server (PSS, server + kernel)",
+                [p.memory[0] for p in people if p.memory[1]],
+                "MiB",
+            )
+        )
+        print(line("hub API (GET /hub/api/users) during the load", poller.latencies, "ms", 1000))
+        print(
+            f"records saved: {sum(len(p.saved) for p in people)} of {users * saves}; "
+            f"records lost: {sum(len(v) for v in lost.values())}"
+        )
+        return 1 if failed or any(lost.values()) else 0
+    finally:
+        fixture.stop(running)
+        fixture.cleanup(running)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=20, help="people at once (default 20)")
+    parser.add_argument("--saves", type=int, default=20, help="records each saves (default 20)")
+    args = parser.parse_args()
+    if args.users < 1 or args.saves < 1:
+        parser.error("--users and --saves must be at least 1")
+    os.nice(10)  # the hub, its proxy, the servers and kernels inherit it
+
+    def interrupted(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)  # cleaned up as after Ctrl-C
+    sys.exit(bench(args.users, args.saves))
+
+
+if __name__ == "__main__":
+    main()
