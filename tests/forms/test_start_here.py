@@ -120,3 +120,14 @@ def test_an_old_client_start_here_shows_links_and_never_switches(wb, practice):
     assert wb.client == "lana"
     assert chooser.pick.value == "trainee"
     assert all("/trainee/" in h for h in _hrefs(chooser.links_html))
+
+
+def test_on_a_hub_the_chosen_client_links_their_client_app(lana_store, practice, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/pat/")
+    chooser = Chooser(practice, lana_store, "lana", server=VOILA)
+    app = [h for h in _hrefs(chooser.links_html) if "client-app" in h]
+    assert app == ["/user/pat/workbook/client-app/lana"]  # the server opens it (hub.clientapps)
+    assert 'target="_blank"' in chooser.links_html.split("wb-client-app")[1]
+    monkeypatch.delenv("JUPYTERHUB_SERVICE_PREFIX")
+    chooser.show("lana")  # off a hub, `workbook app lana --audience client` serves it instead
+    assert not [h for h in _hrefs(chooser.links_html) if "client-app" in h]

@@ -6,3 +6,7 @@ folder of that client's own and serves that folder alone. The pages work from
 page shows), ``checkin`` (the client's own check-in), ``serve`` (the folder and the command)
 and ``server`` (Voilà, opening on the landing page).
 """
+
+# On a hub, where each person's server opens a client's app (``workbook.hub.clientapps``,
+# linked from start-here): ``/user/NAME/workbook/client-app/CLIENT``.
+HUB_ROUTE = "workbook/client-app"

@@ -102,6 +102,20 @@ def link(target: Path, here: Path, server: Server | None = None, client: str | N
     return Link(f"{base}lab/workspaces/{quote(workspace(client))}/tree/{quote(path)}", "_blank")
 
 
+def client_app_link(client: str, env: dict[str, str] | None = None) -> Link | None:
+    """On a hub, the link that opens ``client``'s app (their pages, in Voilà) from the person's
+    own server (:mod:`workbook.hub.clientapps`), in a new tab; elsewhere None (``workbook app
+    CLIENT --audience client`` serves it)."""
+    env = os.environ if env is None else env
+    prefix = env.get("JUPYTERHUB_SERVICE_PREFIX")
+    if not prefix:
+        return None
+    from ..clientapp import HUB_ROUTE
+
+    base = prefix if prefix.endswith("/") else prefix + "/"
+    return Link(f"{base}{HUB_ROUTE}/{quote(client)}", "_blank")
+
+
 def html_output(html: str) -> tuple[dict, ...]:
     """HTML as the outputs of an ``ipywidgets.Output`` (rendered by the front end's renderer)."""
     return (

@@ -32,7 +32,7 @@ from .exchange import (
     workshop_of,
 )
 from .fields import YES_NO, ChoiceField, DateField, TextField
-from .links import Server, current_server, html_output
+from .links import Server, client_app_link, current_server, html_output
 from .nav import STYLE, steps_html
 from .record_form import status_html
 
@@ -132,6 +132,13 @@ class Chooser:
             f"<p><b>{html.escape(case.client.name)}</b> ({html.escape(case.client.id)}): "
             f"open a notebook{' ' + where if where else ''}.</p>"
         )
+        app = client_app_link(client)
+        if app:  # on a hub: the client's own pages, behind the same sign-in
+            body += (
+                f'<p class="wb-client-app"><a {app.attrs()}>Open the client app of '
+                f"{html.escape(case.client.name)}</a> (only what they may see: their plan, "
+                "next steps and check-ins; opens in a new tab)</p>"
+            )
         self.links.outputs = html_output(f'{STYLE}<div class="wb-nav">{intro}{body}</div>')
         sender = self.hub.sender(client, case.client.consent.share_deidentified)
         self.supervision.children = (sender.widget,) if sender else ()

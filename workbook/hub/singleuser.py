@@ -1,7 +1,8 @@
 """A person's server, started by the hub as their own account: it makes ``~/practice`` (a
 practice with its start-here) if it is missing, then becomes ``jupyterhub-singleuser`` serving
 the practice folder and opening its start-here, whose links reach the guided notebooks, the
-caseload and each client's notebooks (Voilà's apps too, under ``/voila/render/``)."""
+caseload and each client's notebooks (Voilà's apps too, under ``/voila/render/``), and each
+client's own app (:mod:`workbook.hub.clientapps`, an extension of the server)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,12 @@ def main(argv: list[str]) -> None:
     os.umask(0o077)  # everything the server writes stays the person's own
     folder = prepare()
     command = str(Path(sys.executable).with_name("jupyterhub-singleuser"))
-    args = [command, f"--ServerApp.root_dir={folder.resolve()}", *argv]
+    args = [
+        command,
+        f"--ServerApp.root_dir={folder.resolve()}",
+        "--ServerApp.jpserver_extensions=workbook.hub.clientapps=True",
+        *argv,
+    ]
     sys.stdout.flush()
     os.execv(command, args)
 
