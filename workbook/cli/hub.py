@@ -52,7 +52,18 @@ def hub() -> None:
     metavar="SECONDS",
     help="Stop a person's server after this long without use.",
 )
-def init(folder: Path, admin: str, db: str | None, homes: Path, idle_timeout: int) -> None:
+@click.option(
+    "--start-timeout",
+    type=click.IntRange(30, None),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a person's server may take to start (and again to answer) before the hub "
+    "gives up; raise it when many people sign in at once on a small machine.",
+)
+def init(
+    folder: Path, admin: str, db: str | None, homes: Path, idle_timeout: int, start_timeout: int
+) -> None:
     """Write a hub's configuration and state into FOLDER (made private to root).
 
     Run again to change the settings; the secrets, people and database are kept.
@@ -67,7 +78,9 @@ def init(folder: Path, admin: str, db: str | None, homes: Path, idle_timeout: in
     if db is not None:
         _check_db_url(db)
     hub_ = Hub(folder)
-    hub_.create(admin, homes=homes, db_url=db, idle_timeout=idle_timeout)
+    hub_.create(
+        admin, homes=homes, db_url=db, idle_timeout=idle_timeout, start_timeout=start_timeout
+    )
     click.echo(f"hub ready at {hub_.folder} (admin {admin}, homes {hub_.homes})")
     if admin not in hub_.people():
         click.echo(

@@ -36,6 +36,7 @@ ROLES = ("practitioner", "supervisor", "educator", "trainee")
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,28}")  # "wb-" + 29 characters fit a 32-character login
 DEFAULT_HOMES = Path("/home")
 DEFAULT_IDLE_TIMEOUT = 3600  # seconds
+DEFAULT_START_TIMEOUT = 120  # seconds, for a server to start and again to answer
 
 
 class HubError(WorkbookError):
@@ -115,6 +116,10 @@ class Hub:
     def idle_timeout(self) -> int:
         return int(self.settings()["idle_timeout"])
 
+    @property
+    def start_timeout(self) -> int:  # hubs made before the setting: JupyterHub's usual 120
+        return int(self.settings().get("start_timeout", DEFAULT_START_TIMEOUT))
+
     def admin_token(self) -> str:
         return self.admin_token_path.read_text("utf-8").strip()
 
@@ -153,6 +158,7 @@ class Hub:
         homes: Path = DEFAULT_HOMES,
         db_url: str | None = None,
         idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+        start_timeout: int = DEFAULT_START_TIMEOUT,
     ) -> None:
         """Write a new hub folder (or refresh the settings of an existing one, keeping its
         secrets, people and database)."""
@@ -165,6 +171,7 @@ class Hub:
             "hub_db_url": db_url or f"sqlite:///{self.db_path}",
             "records_admin_url": db_url,
             "idle_timeout": idle_timeout,
+            "start_timeout": start_timeout,
         }
         self.save_settings(settings)
         for path, size in ((self.cookie_secret_path, 32), (self.admin_token_path, 32)):
