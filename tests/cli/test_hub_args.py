@@ -64,6 +64,7 @@ def _files(folder):  # noqa: ANN001, ANN202
         (["init", "{hub}", "--admin", "Root!"], 1, "user name: 'Root!'"),
         (["init", "{hub}", "--admin", "boss", "--db", "sqlite:///x.db"], 1, "--db: 'sqlite"),
         (["init", "{hub}", "--admin", "boss", "--idle-timeout", "5"], 2, "--idle-timeout"),
+        (["init", "{hub}", "--admin", "boss", "--start-timeout", "5"], 2, "--start-timeout"),
         (["serve", "{nohub}"], 1, "not a hub folder"),
     ],
 )

@@ -47,6 +47,7 @@ def test_init_writes_the_hub_folder_private(stopped: RunningHub):
     assert settings["homes"] == str(stopped.homes)
     assert settings["hub_db_url"] == f"sqlite:///{layout.folder / 'jupyterhub.sqlite'}"
     assert settings["idle_timeout"] == 3600
+    assert settings["start_timeout"] == 120
 
 
 def test_init_again_changes_settings_and_keeps_the_secrets(stopped: RunningHub):
@@ -64,10 +65,20 @@ def test_init_again_changes_settings_and_keeps_the_secrets(stopped: RunningHub):
         stopped.homes,
         "--idle-timeout",
         "600",
+        "--start-timeout",
+        "300",
     )
     assert layout.admin_token() == token
     assert layout.admin == "boss"
     assert layout.idle_timeout == 600
+    assert layout.start_timeout == 300
+    from traitlets.config import Config
+
+    from workbook.hub.config import configure
+
+    c = Config()
+    configure(c, str(layout.config_path))  # as JupyterHub loads it
+    assert c.Spawner.start_timeout == 300 and c.Spawner.http_timeout == 300
 
 
 def test_add_user_makes_an_account_with_a_private_home_then_updates_it(stopped: RunningHub):
