@@ -48,8 +48,10 @@ def test_a_practitioner_opens_a_clients_app_from_start_here(hub, context):  # no
     page.goto(f"{hub.url}/user/{name}/voila/render/notebooks/00_start_here.ipynb")
     chooser = page.locator(".wb-client-chooser select")
     chooser.wait_for(timeout=TIMEOUT_MS * 2)
-    labels = chooser.locator("option").all_inner_texts()
-    chooser.select_option(label=next(o for o in labels if o.startswith("lana ")))
+    labels = chooser.locator("option").all_text_contents()
+    lana = [o for o in labels if o.split()[0] == "lana"]  # "lana · Lana ..." (no-break spaces)
+    assert lana, labels
+    chooser.select_option(label=lana[0], timeout=TIMEOUT_MS)
     link = page.locator(".wb-client-app a")
     link.wait_for(timeout=TIMEOUT_MS)
     assert link.get_attribute("href") == f"/user/{name}/workbook/client-app/lana"
