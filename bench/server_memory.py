@@ -8,7 +8,8 @@ the sample client (Lana), ``workbook lab`` on a free loopback port (the jupyter-
 the browser tests start it), then Debian's Chromium driven by Playwright opens the practice's
 start-here and runs all its cells, then opens one of Lana's guided notebooks and runs all its
 cells (two notebooks, two kernels: start-here and the client being worked on). After each stage
-the server's and each kernel's memory is read from ``/proc/<pid>/smaps_rollup``:
+the server's and each kernel's memory is read from ``/proc/<pid>/smaps_rollup`` (and the CPU
+time each has used so far from ``/proc/<pid>/stat``, what a class signing in at once costs):
 
 - **PSS** (proportional set size): private pages plus a share of the pages shared with other
   processes (libraries, the interpreter). On one machine, the sum of PSS over processes is what
@@ -39,6 +40,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from workbook.forms.links import workspace
 from workbook.generate import export
 from workbook.practice import Practice
 from workbook.sample import sample_case
@@ -54,12 +56,15 @@ ALL_RUN = """() => {
 
 
 def memory(pid: int) -> dict[str, float]:
-    """RSS and PSS of a process, in MiB, from /proc/<pid>/smaps_rollup."""
+    """RSS and PSS of a process, in MiB, from /proc/<pid>/smaps_rollup, and the CPU time it
+    has used so far (user and system), in seconds, from /proc/<pid>/stat."""
     figures = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         name, _, rest = line.partition(":")
         if name in ("Rss", "Pss"):
             figures[name.lower()] = int(rest.split()[0]) / 1024
+    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    figures["cpu"] = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
     return figures
 
 
@@ -103,12 +108,13 @@ def start_lab(practice: Path, home: Path) -> tuple[subprocess.Popen, str, str]:
     port, token = free_port(), secrets.token_hex(16)
     args = [str(WORKBOOK), "--practice", str(practice), "lab", "--no-browser", f"--port={port}"]
     args += ["--", f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"]
+    home.mkdir(parents=True, exist_ok=True)
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
         args, env=isolated_env(home, practice), cwd=home, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"jupyter-lab exited:\n{(home / 'server.log').read_text()[-3000:]}")
@@ -118,17 +124,23 @@ def start_lab(practice: Path, home: Path) -> tuple[subprocess.Popen, str, str]:
         except OSError:
             time.sleep(0.2)  # the port is not listening yet
     process.terminate()
-    raise SystemExit("jupyter-lab did not answer in 60 s")
+    raise SystemExit("jupyter-lab did not answer in 180 s")
 
 
 def run_all(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
     """Open a notebook, wait for its kernel, run every cell, wait until each has run."""
     page.goto(url)
-    page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT_MS)
-    page.locator(".lm-MenuBar-item").filter(has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-    page.wait_for_function(ALL_RUN, timeout=TIMEOUT_MS)
-    page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT_MS)
+    try:
+        page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT_MS)
+        page.locator(".lm-MenuBar-item").filter(has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        page.wait_for_function(ALL_RUN, timeout=TIMEOUT_MS)
+        page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT_MS)
+    except Exception:
+        shot = Path(tempfile.gettempdir()) / "server_memory-failed.png"
+        page.screenshot(path=str(shot), full_page=True)
+        print(f"{url}: the page did not get there; what it showed: {shot}", file=sys.stderr)
+        raise
     time.sleep(2)  # let the kernel settle (widgets' comm messages, garbage collection)
 
 
@@ -163,7 +175,9 @@ def measure(client_notebook: str) -> list[tuple[str, dict]]:
                 run_all(page, f"{base}/lab/tree/00_start_here.ipynb?token={token}")
                 stages.append(("start-here run", snapshot(process.pid)))
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
-                run_all(page, f"{base}/lab/tree/{client}/{client_notebook}?token={token}")
+                # in the client's own workspace, as start-here's links open it
+                where = f"lab/workspaces/{workspace(client)}/tree/{client}/{client_notebook}"
+                run_all(page, f"{base}/{where}?token={token}")
                 stages.append((f"+ {client_notebook} run", snapshot(process.pid)))
                 browser.close()
         finally:
@@ -185,12 +199,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.json:
         print(json.dumps(stages, indent=1))
         return
-    print(f"{'stage':<42} {'process':<10} {'RSS MiB':>8} {'PSS MiB':>8}")
+    print(f"{'stage':<42} {'process':<10} {'RSS MiB':>8} {'PSS MiB':>8} {'CPU s':>6}")
     for stage, figures in stages:
         for name, m in figures.items():
-            print(f"{stage:<42} {name:<10} {m['rss']:>8.1f} {m['pss']:>8.1f}")
-        rss, pss = (sum(m[k] for m in figures.values()) for k in ("rss", "pss"))
-        print(f"{stage:<42} {'total':<10} {rss:>8.1f} {pss:>8.1f}")
+            print(f"{stage:<42} {name:<10} {m['rss']:>8.1f} {m['pss']:>8.1f} {m['cpu']:>6.1f}")
+        rss, pss, cpu = (sum(m[k] for m in figures.values()) for k in ("rss", "pss", "cpu"))
+        print(f"{stage:<42} {'total':<10} {rss:>8.1f} {pss:>8.1f} {cpu:>6.1f}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import shlex
 import tomllib
@@ -143,15 +144,21 @@ def test_values_make_our_four_roles_the_hub_groups_and_grant_no_access_to_server
         assert "admin:users" not in granted and "tokens" not in granted, name
 
 
-def test_values_open_the_practice_start_here():
-    from workbook.practice import Practice
+def test_values_keep_the_practice_on_the_volume_and_open_its_start_here():
+    from workbook.steps import START
 
-    v = values()
-    home = Path(v["singleuser"]["storage"]["homeMountPath"])
-    practice = Practice(Path(v["singleuser"]["extraEnv"]["WORKBOOK_PRACTICE"]))
-    start_here = practice.path / "notebooks" / "00_start_here.ipynb"
-    assert (ROOT / "notebooks" / start_here.name).exists()
-    assert v["singleuser"]["defaultUrl"] == f"/lab/tree/{start_here.relative_to(home)}"
+    single = values()["singleuser"]
+    practice = Path(single["extraEnv"]["WORKBOOK_PRACTICE"])
+    assert practice.is_relative_to(single["storage"]["homeMountPath"])  # kept across restarts
+    # the server serves the practice folder (workbook.hub.singleuser): start-here is under
+    # notebooks/, where `workbook init` writes it
+    assert (ROOT / "notebooks" / START).exists()
+    assert single["defaultUrl"] == f"/lab/tree/notebooks/{START}"
+
+
+def test_values_and_image_start_the_same_server_command():
+    (cmd,) = re.findall(r"^CMD\s+(\[.*\])\s*$", (DEPLOY / "Dockerfile").read_text(), re.M)
+    assert values()["singleuser"]["cmd"] == json.loads(cmd)
 
 
 # -------------------------------------------------------------------------------- the image
