@@ -196,3 +196,24 @@ def test_image_jupyterhub_is_the_charts_hub_release():
     chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
     jupyterhub = pins((DEPLOY / "Dockerfile").read_text())["jupyterhub"]
     assert exact(jupyterhub) == chart["appVersion"]
+
+
+def test_image_python_is_one_the_package_accepts():
+    from packaging.specifiers import SpecifierSet
+
+    bases = re.findall(
+        r"^FROM\s+python:(\d+\.\d+\.\d+)-", (DEPLOY / "Dockerfile").read_text(), re.M
+    )
+    assert len(bases) == 2  # the wheel's stage and the image: the same Python
+    assert len(set(bases)) == 1
+    assert SpecifierSet(project()["requires-python"]).contains(bases[0])
+
+
+def test_image_has_chromium_where_the_pdfs_look_for_it():
+    from workbook.generate import export
+
+    dockerfile = (DEPLOY / "Dockerfile").read_text()
+    assert re.search(r"^FROM\s+python:\S+-bookworm\s*$", dockerfile, re.M)  # Debian 12
+    installs = re.search(r"apt-get install[^&]*", dockerfile.replace("\\\n", " ")).group(0)
+    assert "chromium" in installs.split()  # Debian's package puts it at /usr/bin/chromium
+    assert export.CHROMIUM == "/usr/bin/chromium"
