@@ -21,6 +21,9 @@ class Practice:
     path: Path
     db_url: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))  # a folder given as text works too
+
     @classmethod
     def locate(cls, path: str | Path | None = None, db_url: str | None = None) -> Practice:
         """From options, else ``WORKBOOK_PRACTICE`` / ``WORKBOOK_DB``, else ``./practice``."""

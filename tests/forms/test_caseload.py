@@ -71,6 +71,21 @@ def test_flags_are_named_in_words_and_coloured(view):
     assert "<td>none</td>" in calm
 
 
+def test_the_table_style_outweighs_jupyterlabs_own(view):
+    """Lab lays output tables out fixed and aligns every cell right, with selectors of one class
+    and one element (``:not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td`` counts two
+    classes): the caseload's own rules carry two classes and two elements, so they win."""
+    from workbook.forms.caseload import GRID
+
+    html = view.shown_html
+    assert '<table class="wb-caseload-grid">' in html
+    assert f"{GRID}{{" in html and "table-layout:auto" in html.split(f"{GRID}{{")[1].split("}")[0]
+    cells = html.split(f"{GRID} th,{GRID} td{{")[1].split("}")[0]
+    assert "text-align:left" in cells and "overflow-wrap:break-word" in cells
+    assert f"{GRID} td:first-child{{overflow-wrap:anywhere}}" in html
+    assert GRID.count(".") == 2 and len(GRID.split()) == 2
+
+
 def test_client_text_is_escaped(view):
     html = view.shown_html
     assert "Calm &lt;b&gt;Client&lt;/b&gt;" in html and "<b>Client</b>" not in html

@@ -3,14 +3,17 @@ delete through the forms, the view shows what the records add up to."""
 
 from __future__ import annotations
 
+import base64
 import html
+import io
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from tests.conftest import minimal_case
 from workbook.forms import Workbook
+from workbook.sample import sample_case
 
 TODAY = date(2026, 11, 26)
 
@@ -285,3 +288,48 @@ def test_step4_and_the_caseload_agree_when_a_check_in_is_due(sqlite_practice):
         else:
             assert f"due by {due.day} {due:%B %Y}" in text, today
         wb.store.close()
+
+
+def test_a_redrawn_figure_keeps_its_layout_and_is_the_picture_a_fresh_layout_gives(session):
+    """A figure redrawn without matplotlib's constrained layout (the axes' places kept from the
+    last draw with the same frame) is, byte for byte, the one laid out afresh."""
+    from workbook import plots
+    from workbook.frames import case_frames
+
+    view = session.view("ideas")
+    ideas = session.form("ideas")
+    _idea(ideas, "Training coordinator", fit=4, interest=4, feasibility=4)
+    _idea(ideas, HOSTILE, fit=2, interest=5, feasibility=1)
+    assert (view.figures.drawn, view.figures.laid_out) == (2, 1)
+    shown = re.search(r'src="data:image/png;base64,([^"]+)"', view.html).group(1)
+    assert base64.b64decode(shown) == _saved(plots.idea_map(case_frames(session.case)))
+
+
+def _saved(fig) -> bytes:
+    """The figure as matplotlib's savefig draws it, laid out afresh (as the workbook's are)."""
+    from workbook.forms.views import DPI
+
+    buffer = io.BytesIO()
+    png = {"metadata": {"Software": None}, "pil_kwargs": {"compress_level": 1}}
+    fig.savefig(buffer, format="png", dpi=DPI, **png)
+    return buffer.getvalue()
+
+
+def test_a_figure_whose_frame_changes_is_laid_out_again():
+    from workbook import plots
+    from workbook.forms.views import Figures
+    from workbook.frames import case_frames
+
+    case = sample_case()
+    figures = Figures()
+    figures.png("trend", plots.checkin_trend(case_frames(case)))
+    case.checkins[-1].confidence = (case.checkins[-1].confidence + 3) % 11
+    figures.png("trend", plots.checkin_trend(case_frames(case)))  # the same axes and ticks
+    assert figures.laid_out == 1
+    case.checkins[-1].date += timedelta(days=60)  # a longer date axis, with other ticks
+    after = figures.png("trend", plots.checkin_trend(case_frames(case)))
+    assert figures.laid_out == 2
+    assert after == _saved(plots.checkin_trend(case_frames(case)))
+    case.checkins[-1].confidence = (case.checkins[-1].confidence + 3) % 11
+    again = figures.png("trend", plots.checkin_trend(case_frames(case)))
+    assert figures.laid_out == 2 and again == _saved(plots.checkin_trend(case_frames(case)))

@@ -47,13 +47,17 @@ FLAG_STYLE = {  # background, text and border: dark text on a light ground, read
     "actions-overdue": ("#fff6bf", "#4d3d00", "#a08000"),
     "fidelity-failing": ("#ece3f7", "#3d1a6e", "#6a3fa0"),
 }
+GRID = ".wb-caseload table.wb-caseload-grid"
 STYLE = (
     "<style>"
-    ".wb-caseload table{border-collapse:collapse;font-size:13px;width:100%}"
-    ".wb-caseload th,.wb-caseload td{border-bottom:1px solid #ddd;padding:4px 8px;"
-    "text-align:left;vertical-align:top}"
-    ".wb-caseload th{background:#f2f2f2}"
-    ".wb-caseload td.wb-num{text-align:right}"
+    # GRID's selectors outweigh JupyterLab's own for output tables (a fixed layout, which let
+    # the flags spill out of their column, and every cell aligned right).
+    f"{GRID}{{border-collapse:collapse;font-size:13px;width:100%;table-layout:auto;margin:0}}"
+    f"{GRID} th,{GRID} td{{border-bottom:1px solid #ddd;padding:4px 8px;"
+    "text-align:left;vertical-align:top;overflow-wrap:break-word}"
+    f"{GRID} td:first-child{{overflow-wrap:anywhere}}"  # a name's long word breaks, not a heading
+    f"{GRID} th{{background:#f2f2f2}}"
+    f"{GRID} td.wb-num{{text-align:right}}"
     ".wb-caseload a{color:#0b57a4;text-decoration:underline}"
     ".wb-flag{display:inline-block;margin:1px 3px 1px 0;padding:0 6px;border-radius:8px;"
     "border:1px solid;font-size:12px;white-space:nowrap}"
@@ -178,7 +182,8 @@ class Caseload:
         by = SORTS[self.sort.value][0] + (", reversed" if self.reverse.value else "")
         return (
             f'{STYLE}<div class="wb-caseload tex2jax_ignore mathjax_ignore">'
-            f"<table><caption>The caseload as of {day(self.as_of)}, sorted by "
+            '<table class="wb-caseload-grid">'
+            f"<caption>The caseload as of {day(self.as_of)}, sorted by "
             f"{html.escape(by)}</caption><thead><tr>{cells}</tr></thead>"
             f"<tbody>{rows}</tbody></table></div>"
         )

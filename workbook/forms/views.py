@@ -43,6 +43,10 @@ from ..frames import (
 from ..wording import esc
 
 if TYPE_CHECKING:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.transforms import Bbox
+
     from ..model import Case
     from .workbook import Workbook
 
@@ -107,12 +111,51 @@ def _titles(titles: list[str]) -> str:
     return "; ".join(esc(t) for t in titles)
 
 
+def frame_key(fig: Figure) -> str:
+    """A digest of what constrained layout lays a figure out by: its size, each axes' place in
+    its grid, titles, axis labels, limits and tick labels, and the legends' texts.
+
+    The plotted data is not in it: every plotted artist is clipped to its axes (matplotlib
+    leaves such artists out of the layout), so two figures with the same key are laid out alike.
+    """
+    parts: list[object] = [fig.get_size_inches().round(4).tolist()]
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        grid = spec.get_gridspec() if spec else None
+        parts += [
+            spec.get_geometry() if spec else None,
+            grid.get_height_ratios() if grid else None,
+            ax.get_title(),
+            ax.get_xlabel(),
+            ax.get_ylabel(),
+            [round(v, 6) for v in (*ax.get_xlim(), *ax.get_ylim())],
+            [t.get_text() for t in ax.get_xticklabels()],
+            [t.get_text() for t in ax.get_yticklabels()],
+        ]
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes)]
+    for legend in legends:
+        if legend is not None:
+            title = legend.get_title().get_text()
+            parts.append([title, *(t.get_text() for t in legend.get_texts())])
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 class Figures:
-    """Figures as inline PNG images, each redrawn only when the rows it is drawn from change."""
+    """Figures as inline PNG images, each redrawn only when the rows it is drawn from change.
+
+    A redraw costs matplotlib's constrained layout (measuring every label, most of a draw)
+    only when the figure's frame changed: the axes' places from the last layout of the same
+    figure are kept with its :func:`frame_key` and set again when the key is the same, which
+    gives the same picture as laying it out afresh. Each figure keeps one canvas, so the text
+    measured for one draw is not measured again for the next.
+    """
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[str, str]] = {}  # name -> (digest of the rows, <img>)
+        self._layouts: dict[str, tuple[str, list[Bbox]]] = {}  # name -> (frame key, places)
+        self._canvases: dict[str, FigureCanvasAgg] = {}
         self.drawn = 0  # how many figures were actually drawn (for tests and the bench)
+        self.laid_out = 0  # how many of them needed constrained layout
 
     def image(self, name: str, rows: pd.DataFrame, draw: Callable[[], object], alt: str) -> str:
         digest = hashlib.sha256(rows.to_json(date_format="iso").encode()).hexdigest()
@@ -123,14 +166,42 @@ class Figures:
         if fig is None:
             img = ""
         else:
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-            data = base64.b64encode(buffer.getvalue()).decode("ascii")
+            data = base64.b64encode(self.png(name, fig)).decode("ascii")
             src = f"data:image/png;base64,{data}"
             img = f'<img class="wb-view-figure" alt="{html.escape(alt)}" src="{src}">'
             self.drawn += 1
         self._kept[name] = (digest, img)
         return img
+
+    def png(self, name: str, fig: Figure) -> bytes:
+        """The figure as PNG, laid out as it was last time when its frame is the same."""
+        key = frame_key(fig)
+        layout = self._layouts.get(name)
+        if layout and layout[0] == key:
+            fig.set_layout_engine("none")
+            for ax, place in zip(fig.axes, layout[1], strict=True):
+                ax.set_position(place)
+        else:
+            self.laid_out += 1
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # only views with a figure
+
+        canvas = self._canvases.get(name)
+        if canvas is None:
+            canvas = self._canvases[name] = FigureCanvasAgg(fig)
+        else:
+            canvas.figure = fig
+            fig.set_canvas(canvas)
+        # The canvas's own print_png draws once; savefig would first draw the whole figure
+        # without rendering whenever a layout engine is set (even the one "none" leaves).
+        fig.set_dpi(DPI)
+        buffer = io.BytesIO()
+        canvas.print_png(
+            buffer,
+            metadata={"Software": None},
+            pil_kwargs={"compress_level": 1},  # a screen's image, made once: speed over bytes
+        )
+        self._layouts[name] = (key, [ax.get_position(original=True).frozen() for ax in fig.axes])
+        return buffer.getvalue()
 
 
 # ------------------------------------------------------------------------------ the four views
