@@ -4,7 +4,9 @@
   version), and passes the check Helm itself makes before installing: the chart's default
   values with ours laid over them (Helm's merge), validated against the chart's values schema
   (deploy/chart/values.schema.json, a copy of Zero to JupyterHub 4.4.0's; its keys are closed,
-  so a key the chart does not have is an error).
+  so a key the chart does not have is an error); the keys under hub.config, which the chart
+  passes to JupyterHub's classes unchecked, against those classes' traits
+  (deploy/chart/hub-config-traits.json).
 - deploy/Dockerfile installs exactly the package's runtime requirements from pyproject.toml,
   each pinned to one version that pyproject.toml allows, the package itself from its wheel,
   and the jupyterhub release of the chart's hub (the single-user server must match the hub).
@@ -119,6 +121,29 @@ def test_a_key_or_value_the_chart_does_not_have_is_refused(path, value):
         node = node[key]
     node[path[-1]] = value
     assert schema_errors(broken), f"{'.'.join(path)}: {value!r} passed the chart's schema"
+
+
+def hub_config_errors(ours: dict) -> list[str]:
+    """hub.config passes through the chart unchecked, to JupyterHub's classes: each key set
+    there must be a configurable trait of its class in the releases the chart's hub runs."""
+    known = json.loads((CHART / "hub-config-traits.json").read_text())["traits"]
+    errors = []
+    for cls, settings in ours["hub"]["config"].items():
+        if cls not in known:
+            errors.append(f"hub.config.{cls}: no such class in the list")
+            continue
+        errors += [f"hub.config.{cls}.{key}" for key in settings if key not in known[cls]]
+    return errors
+
+
+def test_values_hub_config_sets_only_traits_the_hub_has():
+    assert hub_config_errors(values()) == []
+
+
+def test_a_hub_config_key_the_hub_does_not_have_is_refused():
+    broken = values()
+    broken["hub"]["config"]["GenericOAuthenticator"]["claim_groups"] = "groups"
+    assert hub_config_errors(broken) == ["hub.config.GenericOAuthenticator.claim_groups"]
 
 
 def test_values_keep_the_hub_database_on_postgres_and_a_volume_per_user():
