@@ -146,6 +146,15 @@ def test_a_hub_config_key_the_hub_does_not_have_is_refused():
     assert hub_config_errors(broken) == ["hub.config.GenericOAuthenticator.claim_groups"]
 
 
+def test_values_give_the_administrator_the_same_role_as_on_one_machine():
+    config = pytest.importorskip("workbook.hub.config", reason="needs the hub package")
+    role = values()["hub"]["loadRoles"][config.ADMIN_ROLE]
+    assert role["scopes"] == config.ADMIN_SCOPES
+    assert (
+        values()["hub"]["config"]["GenericOAuthenticator"]["allowed_groups"][-1] in role["groups"]
+    )
+
+
 def test_values_keep_the_hub_database_on_postgres_and_a_volume_per_user():
     v = values()
     assert v["hub"]["db"]["type"] == "postgres"
