@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# axe-core (npm), for the accessibility scans in the browser tests; kept inside the venv.
+# From npm, kept inside the venv (one install: npm --no-save drops what it was not given):
+# axe-core, for the accessibility scans in the browser tests, and configurable-http-proxy, the
+# proxy in front of JupyterHub (`workbook hub serve`).
 AXE_VERSION := 4.14.1
-AXE    := $(VENV)/node/.axe-core-$(AXE_VERSION)
+CHP_VERSION := 5.3.0
+AXE    := $(VENV)/node/.axe-core-$(AXE_VERSION)-chp-$(CHP_VERSION)
 
 .PHONY: demo test setup system lint wheel clean
 
@@ -22,15 +25,15 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 	  { echo "make: Python 3.11 or newer is needed; run e.g. 'make PYTHON=python3.11 $(MAKECMDGOALS)'"; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,hub]'
 	@touch $@
 
-# Without npm the accessibility tests skip (fail under CI=true); `make system` installs it.
+# Without npm the accessibility and hub tests skip (fail under CI=true); `make system` installs it.
 $(AXE): | $(STAMP)
 	@if command -v npm >/dev/null; then \
 	  npm install --prefix $(VENV)/node --no-save --no-audit --no-fund --silent \
-	    axe-core@$(AXE_VERSION) && touch $@; \
-	else echo "make: npm is missing, so the accessibility scans will skip (make system)"; fi
+	    axe-core@$(AXE_VERSION) configurable-http-proxy@$(CHP_VERSION) && touch $@; \
+	else echo "make: npm is missing, so the accessibility and hub tests will skip (make system)"; fi
 
 # Debian packages: Chromium (PDFs, browser tests), an emoji font, a PostgreSQL server for the
 # tests and npm (axe-core); installed when missing, as root.

@@ -69,6 +69,7 @@ class PostgresServer:
             "-E",
             "UTF8",
         )
+        self._require_passwords()
         for attempt in range(3):  # another process may take the free port before the server
             options = (
                 f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
@@ -85,6 +86,19 @@ class PostgresServer:
                     raise
                 self.port = _free_port()
         return self
+
+    def _require_passwords(self) -> None:
+        """Only ``postgres`` (the tests' admin) signs in without a password: every other role
+        must give its own, so a test of a role's URL shows that URL's password works."""
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(
+            "local all postgres trust\n"
+            "host all postgres 127.0.0.1/32 trust\n"
+            "local all all scram-sha-256\n"
+            "host all all 127.0.0.1/32 scram-sha-256\n"
+        )
+        if self.as_root:
+            shutil.chown(hba, "postgres", "postgres")
 
     def stop(self) -> None:
         try:

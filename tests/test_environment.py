@@ -22,7 +22,8 @@ def _pins(specs) -> dict[str, str]:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = _pins(project["dependencies"] + project["optional-dependencies"]["test"])
+    extras = project["optional-dependencies"]
+    wanted = _pins(project["dependencies"] + extras["hub"] + extras["test"])
     wanted = {CONDA_NAMES.get(name, name): pin for name, pin in wanted.items()}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     listed = _pins(d for d in env["dependencies"] if isinstance(d, str))

@@ -134,6 +134,12 @@ def _all_sources() -> tuple[tuple[str, NotebookNode], ...]:
     return tuple((p.name, load_notebook_node(str(p))) for p in source_notebooks())
 
 
+def preload() -> None:
+    """Read the notebook sources now: children forked afterwards write them without reading
+    the package's files again (they may run as accounts that cannot write its caches)."""
+    _all_sources()
+
+
 def _sources() -> dict[str, NotebookNode]:
     return dict(_all_sources())
 

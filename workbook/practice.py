@@ -28,7 +28,8 @@ class Practice:
     def locate(cls, path: str | Path | None = None, db_url: str | None = None) -> Practice:
         """From options, else ``WORKBOOK_PRACTICE`` / ``WORKBOOK_DB``, else ``./practice``."""
         path = path or os.environ.get("WORKBOOK_PRACTICE") or DEFAULT_PRACTICE
-        return cls(Path(path), db_url or os.environ.get("WORKBOOK_DB") or None)
+        environment = os.environ.get("WORKBOOK_DB") or None
+        return cls(Path(path), _with_password(db_url, environment) if db_url else environment)
 
     @property
     def db_path(self) -> Path:
@@ -84,3 +85,28 @@ class Practice:
             self.journal.unlink()
             gone.append(self.journal)
         return gone
+
+
+def _with_password(url: str, environment: str | None) -> str:
+    """``url``, or ``WORKBOOK_DB`` when ``url`` is that URL with its password left out.
+
+    Notebooks are given the database URL without its password (parameters never carry one);
+    the server they run under has the whole URL in its environment (a hub hands each
+    practitioner's server their role's URL so). Any other URL is taken as it is.
+    """
+    if not environment:
+        return url
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        given, full = make_url(url), make_url(environment)
+    except ArgumentError:
+        return url
+    if (
+        given.password is None
+        and full.password is not None
+        and full._replace(password=None) == given
+    ):
+        return environment
+    return url

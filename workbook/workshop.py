@@ -37,6 +37,7 @@ COLUMNS = ("id", "name", "email")
 EMAIL = re.compile(r"[^@\s,;<>]+@[^@\s,;<>]+\.[A-Za-z]{2,}")
 META = "workshop.json"
 TRAINEE = "trainee.json"
+FEEDBACK = "feedback"  # in a trainee's practice on a hub: fidelity feedback, one file per workshop
 HANDOUT = "handout.yaml"  # the case as handed out: what each trainee's work is measured against
 
 

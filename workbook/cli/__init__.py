@@ -124,6 +124,7 @@ from . import (  # noqa: E402, F401
     cases,
     draft,
     history,
+    hub,
     records,
     teaching,
     workbooks,

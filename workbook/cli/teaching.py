@@ -125,7 +125,16 @@ def workshop() -> None:
     Example:
       workbook workshop create roster.csv --case lana.yaml --out spring-cohort
       workbook workshop collect spring-cohort
+      workbook workshop create spring.csv --case lana.yaml --hub /srv/hub --educator ada
     """
+
+
+HUB_OPTION = click.option(
+    "--hub",
+    "hub_dir",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="A practice server's hub folder (`workbook hub init`): the workshop lives on the hub.",
+)
 
 
 @workshop.command("create")
@@ -139,38 +148,87 @@ def workshop() -> None:
 )
 @click.option(
     "--out",
-    required=True,
     type=click.Path(path_type=Path, file_okay=False),
-    help="The workshop folder: one sub-folder per trainee.",
+    help="The workshop folder: one sub-folder per trainee (without --hub).",
 )
-def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
+@HUB_OPTION
+@click.option(
+    "--workshop",
+    "name",
+    help="With --hub: the workshop's name (default: the roster file's name, e.g. spring).",
+)
+@click.option(
+    "--educator",
+    "educators",
+    multiple=True,
+    metavar="NAME",
+    help="With --hub: an educator (a hub user) who may read the hand-ins; repeatable.",
+)
+def workshop_create(
+    roster: Path,
+    case_file: Path,
+    out: Path | None,
+    hub_dir: Path | None,
+    name: str | None,
+    educators: tuple[str, ...],
+) -> None:
     """Make one practice per trainee of ROSTER (a CSV with id, name and email columns).
 
     Each holds the practice case and its prepared notebooks; the case as handed out is kept in
     OUT/handout.yaml, and `workshop collect` measures each trainee's work against it. A roster
     with any problem is refused, every problem named by line, and nothing is created.
 
+    With --hub (as root), the roster's ids become the trainees' hub user names: each gets an
+    account (a new one a generated password, written once to a file only root can read, for
+    handing out) and the practice case in their own ~/practice; they hand in from start-here,
+    into the workshop's inbox, which only the --educator accounts can read.
+
     \b
     Example:
       workbook workshop create roster.csv --case lana.yaml --out spring-cohort
+      workbook workshop create spring.csv --case lana.yaml --hub /srv/hub --educator ada
     """
     from tqdm import tqdm
 
     from ..stopping import counting
-    from ..workshop import create, read_roster
+    from ..workshop import read_roster
 
+    if (out is None) == (hub_dir is None):
+        raise click.UsageError("give either --out (a workshop folder) or --hub (a hub folder)")
+    if hub_dir is None and (name or educators):
+        raise click.UsageError("--workshop and --educator go with --hub")
     total = len(read_roster(roster))
-    done = "trainee practices prepared; none was kept (a workshop is made whole or not at all)"
+    done = (
+        "trainees enrolled; those enrolled keep their accounts and practices"
+        if hub_dir
+        else "trainee practices prepared; none was kept (a workshop is made whole or not at all)"
+    )
     with (
         counting(total, done) as count,
         tqdm(total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None) as bar,
     ):
-        made = create(roster, case_file, out, progress=lambda _: _tick(bar, count))
-    click.echo(f"made {len(made)} trainee practice(s) in {out}")
+        tick = lambda _: _tick(bar, count)  # noqa: E731
+        if hub_dir is not None:
+            from ..hub.workshops import create as create_on_hub
+
+            made = create_on_hub(
+                hub_dir, roster, case_file, name or roster.stem, list(educators), progress=tick
+            )
+        else:
+            from ..workshop import create
+
+            made = create(roster, case_file, out, progress=tick)
+    if hub_dir is None:
+        click.echo(f"made {len(made)} trainee practice(s) in {out}")
+        return
+    click.echo(f"enrolled {len(made['trainees'])} trainee(s) in workshop {made['workshop']}")
+    if made["passwords"]:
+        click.echo(f"their new passwords are in {made['passwords']} (root only): hand them out")
 
 
 @workshop.command("collect")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.argument("folder")
+@HUB_OPTION
 @click.option("--names", is_flag=True, help="Show trainees' names (pseudonyms otherwise).")
 @click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to report as of.")
 @click.option(
@@ -187,7 +245,14 @@ def workshop_create(roster: Path, case_file: Path, out: Path) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="HTML file to write (default: FOLDER/cohort-report.html).",
 )
-def workshop_collect(folder: Path, names: bool, as_of, fmt: str, output: Path | None) -> None:  # noqa: ANN001
+def workshop_collect(
+    folder: str,
+    hub_dir: Path | None,
+    names: bool,
+    as_of,
+    fmt: str,
+    output: Path | None,  # noqa: ANN001
+) -> None:
     """Measure every trainee's work against the case handed out; write the cohort report (HTML).
 
     Each trainee's records added, changed and removed, the steps they worked on and their
@@ -195,10 +260,14 @@ def workshop_collect(folder: Path, names: bool, as_of, fmt: str, output: Path | 
     per trainee, is printed as a JSON list: trainee, added, changed, removed, steps_worked
     (0 is the intake) and fidelity (check, step, status).
 
+    With --hub, FOLDER is the workshop's name, and the report is built from the hand-ins (in
+    the workshop's inbox, readable by its educators, by default).
+
     \b
     Example:
       workbook workshop collect spring-cohort --as-of 2026-12-01
       workbook workshop collect spring-cohort --format json > spring-cohort.json
+      workbook workshop collect --hub /srv/hub spring
     """
     import json
     from datetime import date
@@ -207,25 +276,73 @@ def workshop_collect(folder: Path, names: bool, as_of, fmt: str, output: Path | 
 
     from ..cohort import as_json, load, read_meta
     from ..stopping import counting
-    from ..workshop import collect
 
     day = as_of.date() if as_of else date.today()
-    total = len(read_meta(folder)["trainees"])
+    if hub_dir is not None:
+        from ..hub.exchange import handed_in, workshop_dir
+        from ..hub.layout import Hub
+
+        hub = Hub(hub_dir)
+        hub.settings()
+        place = workshop_dir(hub, folder)
+        got, everyone = handed_in(hub, folder), read_meta(place)["trainees"]
+        click.echo(f"{len(got)} of {len(everyone)} trainees handed in", err=True)
+    else:
+        place = Path(folder)
+        if not place.is_dir():
+            raise click.BadParameter(f"{folder}: no such folder", param_hint="FOLDER")
+    total = len(read_meta(place)["trainees"])
     with counting(total, "trainees read; the cohort report was not written") as count:
         with tqdm(
             total=total, desc="trainees", unit="trainee", file=sys.stderr, disable=None
         ) as bar:
-            members = load(folder, names, progress=lambda _: _tick(bar, count))
+            members = load(place, names, progress=lambda _: _tick(bar, count))
         for m in members:
             if m.problem:
                 click.echo(f"{m.label}: {m.problem}", err=True)
         click.echo(f"writing the cohort report for {len(members)} trainees ...", err=True)
-        report = collect(folder, names=names, as_of=day, output=output)
+        if hub_dir is not None:
+            from ..hub.workshops import collect as collect_on_hub
+
+            report, _ = collect_on_hub(hub_dir, folder, names=names, as_of=day, output=output)
+        else:
+            from ..workshop import collect
+
+            report = collect(place, names=names, as_of=day, output=output)
     if fmt == "json":
         click.echo(json.dumps(as_json(members, day), indent=2, ensure_ascii=False))
         click.echo(f"wrote {report}", err=True)
     else:
         click.echo(f"wrote {report}")
+
+
+@workshop.command("feedback")
+@click.argument("name", metavar="WORKSHOP")
+@click.option(
+    "--hub",
+    "hub_dir",
+    required=True,
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="The practice server's hub folder.",
+)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Date to check as of.")
+def workshop_feedback(name: str, hub_dir: Path, as_of) -> None:  # noqa: ANN001
+    """Return each trainee's fidelity feedback on what they handed in, into their own practice.
+
+    The checks of `workbook check`, run on each hand-in, are written to the trainee's
+    ~/practice/feedback/WORKSHOP.json (theirs alone), where their start-here shows them.
+    Trainees who have not handed in are named and get nothing.
+
+    \b
+    Example:
+      workbook workshop feedback --hub /srv/hub spring --as-of 2026-12-01
+    """
+    from ..hub.workshops import feedback
+
+    given, missing = feedback(hub_dir, name, as_of.date() if as_of else None)
+    if missing:
+        click.echo(f"not handed in: {', '.join(missing)}", err=True)
+    click.echo(f"feedback returned to {len(given)} trainee(s) of {name}")
 
 
 def _tick(bar, count) -> None:  # noqa: ANN001 - a tqdm bar, a stopping.Count

@@ -20,6 +20,17 @@ from ..errors import WorkbookError
 from ..practice import Practice
 from ..store import Store
 from . import logic
+from .exchange import (
+    Exchange,
+    ExchangeError,
+    HandIn,
+    SendToSupervisor,
+    feedback_html,
+    read_feedback,
+    received,
+    received_html,
+    workshop_of,
+)
 from .fields import YES_NO, ChoiceField, DateField, TextField
 from .links import Server, current_server, html_output
 from .nav import STYLE, steps_html
@@ -36,8 +47,12 @@ class Chooser:
         selected: str | None = None,
         server: Server | None = None,
         today: date | None = None,
+        hub: HubSession | None = None,
     ):
         self.practice, self.store, self.server = practice, store, server
+        self.hub = hub or HubSession(practice)
+        self.supervision = w.VBox()  # Send to supervisor, on a hub, for a practitioner
+        self.supervision.add_class("wb-supervision")
         self.pick = w.Dropdown(description="Client", layout=w.Layout(width="30em"))
         self.pick.add_class("wb-client-chooser")
         self.links = w.Output()
@@ -74,6 +89,7 @@ class Chooser:
             [
                 self.pick,
                 self.links,
+                self.supervision,
                 w.HTML("<h4>Or a new client</h4>"),
                 *(f.box for f in self.fields),
                 w.HBox([self.create, self.copy]),
@@ -102,6 +118,7 @@ class Chooser:
         """Write the client's notebooks if missing, and show links that open them."""
         if not client:
             self.links.outputs = ()
+            self.supervision.children = ()
             return
         from ..notebooks import notebooks_dir, prepare
 
@@ -116,6 +133,8 @@ class Chooser:
             f"open a notebook{' ' + where if where else ''}.</p>"
         )
         self.links.outputs = html_output(f'{STYLE}<div class="wb-nav">{intro}{body}</div>')
+        sender = self.hub.sender(client, case.client.consent.share_deidentified)
+        self.supervision.children = (sender.widget,) if sender else ()
 
     @property
     def links_html(self) -> str:
@@ -173,4 +192,58 @@ class StartHere:
         return box
 
     def chooser(self) -> Chooser:
-        return Chooser(self.practice, self.store)
+        return Chooser(self.practice, self.store, hub=self.hub)
+
+    @property
+    def hub(self) -> HubSession:
+        if not hasattr(self, "_hub"):
+            self._hub = HubSession(self.practice)
+        return self._hub
+
+    def exchange(self) -> w.VBox:
+        """On a hub: a trainee's Hand in and feedback, the cases sent to a supervisor."""
+        return self.hub.panel()
+
+
+class HubSession:
+    """What start-here offers on a hub, decided once per session from the exchange service's
+    answer about this person (their role, their workshops, the hub's supervisors)."""
+
+    def __init__(self, practice: Practice, exchange: Exchange | None = None):
+        self.practice = practice
+        self.exchange = exchange or Exchange()
+        self._me: dict | None = None
+
+    def me(self) -> dict:
+        if self._me is None:
+            self._me = {}
+            if self.exchange.available:
+                try:
+                    self._me = self.exchange.whoami()
+                except ExchangeError:
+                    self._me = {}
+        return self._me
+
+    def sender(self, client: str, consented: bool) -> SendToSupervisor | None:
+        me = self.me()
+        if me.get("role") != "practitioner":
+            return None
+        return SendToSupervisor(self.exchange, client, me.get("supervisors", []), consented)
+
+    def panel(self) -> w.VBox:
+        folder = self.practice.path
+        parts: list[w.Widget] = []
+        workshop = workshop_of(folder)
+        if workshop and self.exchange.available:
+            parts.append(w.HTML(f"<h3>Your workshop: {html.escape(workshop)}</h3>"))
+            parts.append(HandIn(self.exchange, workshop).widget)
+        feedback = read_feedback(folder)
+        if feedback:
+            shown = w.HTML(STYLE + feedback_html(feedback))
+            shown.add_class("wb-feedback-view")
+            parts.append(shown)
+        if received(folder):
+            parts.append(w.HTML(received_html(folder)))
+        box = w.VBox(parts)
+        box.add_class("wb-exchange")
+        return box

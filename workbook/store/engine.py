@@ -103,11 +103,23 @@ def current_revision(conn: Connection) -> str | None:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the newest by default), in one locked transaction."""
+    """Bring the schema to ``revision`` (the newest by default), in one locked transaction.
+
+    On PostgreSQL the lock is an advisory lock on the schema the tables live in (the first of
+    the connection's ``search_path``): each practitioner of a hub has a schema of their own in
+    one database, and advisory locks are the database's, open to every role. A store that is
+    up to date takes no lock, so nobody else holding one can keep it from opening.
+    """
+    latest = revision == "head" and MIGRATIONS == _SHIPPED
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn, conn.begin():
+            if latest and current_revision(conn) == HEAD:
+                return
     with engine.connect().execution_options(**{IMMEDIATE: True}) as conn, conn.begin():
         if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(7310472)"))
-        if revision == "head" and current_revision(conn) == HEAD and MIGRATIONS == _SHIPPED:
+            schema = "hashtext(coalesce(current_schema, ''))"
+            conn.execute(text(f"SELECT pg_advisory_xact_lock(7310472, {schema})"))
+        if latest and current_revision(conn) == HEAD:
             return  # up to date: Alembic is not even imported
         from alembic import command
 

@@ -1,0 +1,89 @@
+"""``workbook hub``'s argument errors: one line naming the field and the value, exit 1 (2 for a
+usage mistake), and nothing written: no account, no change to the hub folder."""
+
+from __future__ import annotations
+
+import pwd
+
+import pytest
+from click.testing import CliRunner
+
+from workbook.cli import cli
+
+
+def run(*args: str):  # noqa: ANN201 - click's Result
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def hub_dir(tmp_path):
+    folder = tmp_path / "hub"
+    assert (
+        run("hub", "init", folder, "--admin", "boss", "--homes", tmp_path / "homes").exit_code == 0
+    )
+    return folder
+
+
+@pytest.fixture
+def password(tmp_path):
+    path = tmp_path / "pw"
+    path.write_text("s3cret-enough\n")
+    return path
+
+
+def _files(folder):  # noqa: ANN001, ANN202
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "named"),
+    [
+        (
+            ["add-user", "{hub}", "Bad_Name", "--role", "trainee", "--password-file", "{pw}"],
+            1,
+            "user name: 'Bad_Name'",
+        ),
+        (["add-user", "{hub}", "sam-x1", "--role", "boss", "--password-file", "{pw}"], 2, "'boss'"),
+        (
+            ["add-user", "{hub}", "sam-x1", "--role", "trainee", "--password-file", "{missing}"],
+            1,
+            "--password-file",
+        ),
+        (
+            ["add-user", "{hub}", "sam-x1", "--role", "trainee", "--password-file", "{empty}"],
+            1,
+            "is empty",
+        ),
+        (
+            ["add-user", "{nohub}", "sam-x1", "--role", "trainee", "--password-file", "{pw}"],
+            1,
+            "not a hub folder",
+        ),
+        (["remove-user", "{hub}", "sam-x1"], 2, "--yes"),
+        (["remove-user", "{hub}", "sam-x1", "--yes"], 1, "not one of this hub's people"),
+        (["init", "{hub}", "--admin", "Root!"], 1, "user name: 'Root!'"),
+        (["init", "{hub}", "--admin", "boss", "--db", "sqlite:///x.db"], 1, "--db: 'sqlite"),
+        (["init", "{hub}", "--admin", "boss", "--idle-timeout", "5"], 2, "--idle-timeout"),
+        (["serve", "{nohub}"], 1, "not a hub folder"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_write_nothing(
+    hub_dir, password, tmp_path, args, status, named
+):
+    (tmp_path / "empty").write_text("\n")
+    places = {
+        "hub": hub_dir,
+        "pw": password,
+        "missing": tmp_path / "nope",
+        "nohub": tmp_path,
+        "empty": tmp_path / "empty",
+    }
+    before = _files(hub_dir)
+    result = run("hub", *[a.format(**places) for a in args])
+    assert result.exit_code == status, result.output
+    assert named in result.output
+    if status == 1:
+        assert result.output.startswith("workbook: error: ") and result.output.count("\n") == 1
+    assert _files(hub_dir) == before
+    with pytest.raises(KeyError):
+        pwd.getpwnam("wb-sam-x1")

@@ -1,0 +1,118 @@
+"""``hub init`` and ``hub add-user`` with no hub running: the files, the accounts, the homes."""
+
+from __future__ import annotations
+
+import json
+import pwd
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.hub.conftest import RunningHub, cleanup, make_hub, requirements
+
+pytestmark = pytest.mark.hub
+
+
+def shadow(account: str) -> str:
+    """The password field of ``account`` in /etc/shadow (its hash)."""
+    for line in Path("/etc/shadow").read_text("utf-8").splitlines():
+        fields = line.split(":")
+        if fields[0] == account:
+            return fields[1]
+    raise KeyError(account)
+
+
+def mode(path) -> int:  # noqa: ANN001
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def stopped(tmp_path):
+    requirements()
+    made = make_hub(tmp_path)
+    yield made
+    cleanup(made)
+
+
+def test_init_writes_the_hub_folder_private(stopped: RunningHub):
+    layout = stopped.layout
+    assert mode(layout.folder) == 0o700
+    for path in (layout.settings_path, layout.cookie_secret_path, layout.admin_token_path):
+        assert mode(path) == 0o600, path
+    assert mode(layout.people_path) == 0o600
+    assert "configure(c, __file__)" in layout.config_path.read_text()
+    settings = json.loads(layout.settings_path.read_text())
+    assert settings["admin"] == stopped.admin
+    assert settings["homes"] == str(stopped.homes)
+    assert settings["hub_db_url"] == f"sqlite:///{layout.folder / 'jupyterhub.sqlite'}"
+    assert settings["idle_timeout"] == 3600
+
+
+def test_init_again_changes_settings_and_keeps_the_secrets(stopped: RunningHub):
+    from tests.hub.conftest import run_workbook
+
+    layout = stopped.layout
+    token = layout.admin_token()
+    run_workbook(
+        "hub",
+        "init",
+        layout.folder,
+        "--admin",
+        "boss",
+        "--homes",
+        stopped.homes,
+        "--idle-timeout",
+        "600",
+    )
+    assert layout.admin_token() == token
+    assert layout.admin == "boss"
+    assert layout.idle_timeout == 600
+
+
+def test_add_user_makes_an_account_with_a_private_home_then_updates_it(stopped: RunningHub):
+    name = stopped.add_user("trainee")
+    entry = pwd.getpwnam(f"wb-{name}")
+    home = stopped.homes / f"wb-{name}"
+    assert entry.pw_dir == str(home)
+    assert home.stat().st_uid == entry.pw_uid
+    assert mode(home) == 0o700
+    assert stopped.layout.people() == {name: "trainee"}
+    hashed = shadow(f"wb-{name}")
+    assert hashed.startswith("$") and stopped.passwords[name] not in hashed
+
+    stopped.add_user("practitioner", name=name, password="another-one")
+    assert stopped.layout.people() == {name: "practitioner"}
+    assert pwd.getpwnam(f"wb-{name}").pw_uid == entry.pw_uid  # the same account
+    assert "practitioner" in pwd.getpwnam(f"wb-{name}").pw_gecos
+    assert shadow(f"wb-{name}") != hashed
+    groups = stopped.layout.groups()
+    assert groups["practitioner"] == [name] and groups["trainee"] == []
+
+
+def test_a_home_that_is_not_the_accounts_own_is_refused(stopped: RunningHub):
+    from tests.hub.conftest import new_name, run_workbook
+
+    name = new_name("t")
+    stopped.names.add(name)
+    squatted = stopped.homes / f"wb-{name}"
+    squatted.mkdir()  # root's, as a folder left behind would be
+    secret = stopped.folder.parent / "pw"
+    secret.write_text("a-password\n")
+    done = run_workbook(
+        "hub",
+        "add-user",
+        stopped.folder,
+        name,
+        "--role",
+        "trainee",
+        "--password-file",
+        secret,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"workbook: error: homes: {squatted} is there already and is not wb-{name}'s own "
+        "folder; move it away\n"
+    )
+    assert squatted.stat().st_uid == 0 and name not in stopped.layout.people()

@@ -1,0 +1,244 @@
+"""Workshops over the hub (issue 11, point 4), with real accounts, as root: ``workshop create
+--hub`` makes the trainees' accounts and practices; a hand-in lands in the workshop's inbox,
+which the educator reads and no trainee can list or read (their own hand-in included);
+``collect`` counts the hand-ins; ``feedback`` lands in the trainee's own practice, theirs, and
+start-here shows it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import secrets
+import stat
+from pathlib import Path
+
+import pytest
+
+from tests.hub.conftest import run_workbook
+from tests.hub.offline import as_person, can_list, can_read, offline_hub  # noqa: F401
+
+pytestmark = pytest.mark.hub
+
+
+@pytest.fixture(scope="module")
+def workshop(offline_hub, tmp_path_factory, lana):  # noqa: F811
+    """A workshop of two trainees and one educator, made with the command line."""
+    from workbook.casefile import write_case
+
+    tmp = tmp_path_factory.mktemp("workshop")
+    trainees = [f"tr-{secrets.token_hex(3)}" for _ in range(2)]
+    offline_hub.names.update(trainees)
+    educator = offline_hub.add("educator")
+    name = f"ws-{secrets.token_hex(3)}"
+    offline_hub.workshops.add(name)
+    roster = tmp / "roster.csv"
+    with roster.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["id", "name", "email"])
+        for n, t in enumerate(trainees):
+            writer.writerow([t, f"Trainee {n}", f"{t}@example.org"])
+    case = write_case(lana, tmp / "lana.yaml")
+    done = run_workbook(
+        "workshop", "create", roster, "--case", case, "--hub", offline_hub.folder,
+        "--workshop", name, "--educator", educator,
+    )  # fmt: skip
+    return {"name": name, "trainees": trainees, "educator": educator, "output": done.stdout}
+
+
+@pytest.fixture(scope="module")
+def lana():
+    from workbook.sample import sample_case
+
+    return sample_case()
+
+
+def test_create_makes_accounts_with_passwords_only_root_reads(offline_hub, workshop):  # noqa: F811
+    import pamela  # what the hub's PAM sign-in uses
+
+    from workbook.hub.workshops import passwords_path
+
+    path = passwords_path(offline_hub.layout, workshop["name"])
+    assert str(path) in workshop["output"]
+    found = path.stat()
+    assert (found.st_uid, stat.S_IMODE(found.st_mode)) == (0, 0o600)
+    rows = list(csv.DictReader(path.open()))
+    assert [r["id"] for r in rows] == workshop["trainees"]
+    assert offline_hub.layout.people()[workshop["trainees"][0]] == "trainee"
+    for row in rows:  # the password handed out is the one the account signs in with
+        pamela.authenticate(f"wb-{row['id']}", row["password"])
+        with pytest.raises(pamela.PAMError):
+            pamela.authenticate(f"wb-{row['id']}", row["password"] + "x")
+        assert row["password"] not in Path("/etc/shadow").read_text()
+
+
+def test_each_trainee_gets_the_case_in_their_own_practice(offline_hub, workshop, lana):  # noqa: F811
+    from workbook.practice import Practice
+
+    for trainee in workshop["trainees"]:
+        entry = offline_hub.entry(trainee)
+        practice = Path(entry.pw_dir) / "practice"
+        for path, mode in [
+            (practice, 0o700),
+            (practice / "practice.db", 0o600),
+            (practice / "notebooks" / lana.client.id / "01_intake.ipynb", 0o600),
+            (practice / "notebooks" / "00_start_here.ipynb", 0o600),
+        ]:
+            found = path.stat()
+            assert (found.st_uid, stat.S_IMODE(found.st_mode)) == (entry.pw_uid, mode), path
+        mark = json.loads((practice / "trainee.json").read_text())
+        assert mark["workshop"] == workshop["name"]
+        with Practice(practice).open(create=False) as store:
+            assert store.load(lana.client.id) == lana
+    other = workshop["trainees"][1]
+    mine = Path(offline_hub.entry(workshop["trainees"][0]).pw_dir) / "practice" / "practice.db"
+    assert not can_read(f"wb-{other}", mine)
+
+
+def _work_on(offline_hub, trainee: str) -> None:  # noqa: F811
+    """The trainee adds a reflection to the practice case, as themselves."""
+    from workbook.hub.asuser import call_as
+
+    def work() -> None:
+        from workbook.model import Reflection
+        from workbook.practice import Practice
+
+        with Practice(Path.home() / "practice").open(create=False) as store:
+            case = store.load("lana")
+            case.reflections.append(
+                Reflection.model_validate(
+                    {"date": "2026-10-02", "model": "driscoll", "entries": {"what": "Tried it."}}
+                )
+            )
+            store.save(case, replace=True)
+
+    call_as(offline_hub.entry(trainee), work)
+
+
+def test_hand_in_is_readable_by_the_educator_and_by_no_trainee(offline_hub, workshop):  # noqa: F811
+    from workbook.hub import exchange
+
+    first, second = workshop["trainees"]
+    _work_on(offline_hub, first)
+    done = exchange.hand_in(offline_hub.layout, first)
+    assert done["workshop"] == workshop["name"]
+    inbox = exchange.workshop_dir(offline_hub.layout, workshop["name"])
+    handed = inbox / first / "practice.db"
+    found = handed.stat()
+    assert found.st_uid == 0 and stat.S_IMODE(found.st_mode) == 0o640
+    assert handed.read_bytes().startswith(b"SQLite format 3\x00")
+    educator = f"wb-{workshop['educator']}"
+    assert can_list(educator, inbox) and can_read(educator, handed)
+    for trainee in (first, second):  # not even the one who handed it in
+        account = f"wb-{trainee}"
+        assert not can_list(account, inbox)
+        assert not can_read(account, handed)
+        assert not can_list(account, exchange.root(offline_hub.layout))
+        assert not can_read(account, inbox / "workshop.json")
+
+
+def test_only_trainees_of_the_workshop_hand_in(offline_hub, workshop):  # noqa: F811
+    from workbook.hub import exchange
+
+    with pytest.raises(exchange.Refused, match="no workshop"):
+        exchange.hand_in(offline_hub.layout, workshop["educator"])
+    with pytest.raises(exchange.Refused, match="not a trainee"):
+        exchange.hand_in(offline_hub.layout, workshop["trainees"][0], "another-workshop")
+
+
+def test_collect_counts_the_hand_ins(offline_hub, workshop):  # noqa: F811
+    from workbook.hub import exchange
+
+    first, second = workshop["trainees"]
+    exchange.hand_in(offline_hub.layout, first)
+    done = run_workbook(
+        "workshop", "collect", "--hub", offline_hub.folder, workshop["name"], "--names",
+        "--format", "json",
+    )  # fmt: skip
+    assert "1 of 2 trainees handed in" in done.stderr
+    rows = {r["trainee"]: r for r in json.loads(done.stdout)}
+    assert rows["Trainee 0"]["added"] >= 1  # the reflection added before handing in
+    assert rows["Trainee 1"]["added"] is None
+    report = exchange.workshop_dir(offline_hub.layout, workshop["name"]) / "cohort-report.html"
+    assert can_read(f"wb-{workshop['educator']}", report)
+    educator = offline_hub.entry(workshop["educator"])  # from their own practice, by its link
+    link = Path(educator.pw_dir) / "practice" / "workshops" / workshop["name"]
+    assert link.is_symlink() and link.lstat().st_uid == educator.pw_uid
+    assert can_read(educator.pw_name, link / "cohort-report.html")
+    assert not can_read(f"wb-{second}", report)
+
+
+def test_feedback_lands_in_the_trainees_practice_and_start_here_shows_it(
+    offline_hub,  # noqa: F811
+    workshop,
+):
+    from workbook.forms.exchange import Exchange
+    from workbook.forms.start import HubSession
+    from workbook.hub import exchange
+    from workbook.practice import Practice
+
+    first, second = workshop["trainees"]
+    exchange.hand_in(offline_hub.layout, first)
+    done = run_workbook(
+        "workshop", "feedback", "--hub", offline_hub.folder, workshop["name"],
+        "--as-of", "2026-12-01",
+    )  # fmt: skip
+    assert "feedback returned to 1 trainee" in done.stdout
+    assert second in done.stderr  # named as not handed in
+    entry = offline_hub.entry(first)
+    practice = Path(entry.pw_dir) / "practice"
+    path = practice / "feedback" / f"{workshop['name']}.json"
+    found = path.stat()
+    assert (found.st_uid, stat.S_IMODE(found.st_mode)) == (entry.pw_uid, 0o600)
+    given = json.loads(path.read_text())
+    assert given["as_of"] == "2026-12-01" and given["findings"]
+    assert not (Path(offline_hub.entry(second).pw_dir) / "practice" / "feedback").exists()
+    assert not can_read(f"wb-{second}", path)
+    panel = HubSession(Practice(practice), Exchange({})).panel()
+    shown = "".join(getattr(c, "value", "") for c in panel.children)
+    assert f"Feedback on your hand-in for {workshop['name']}" in shown
+    assert given["findings"][0]["name"] in shown
+
+
+def test_a_second_create_joins_without_new_passwords_for_those_enrolled(
+    offline_hub,  # noqa: F811
+    workshop,
+    tmp_path,
+    lana,
+):
+    from workbook.casefile import write_case
+    from workbook.hub.workshops import passwords_path
+
+    roster = tmp_path / "roster.csv"
+    first = workshop["trainees"][0]
+    late = f"tr-{secrets.token_hex(3)}"
+    offline_hub.names.add(late)
+    roster.write_text(f"id,name,email\n{first},Trainee 0,{first}@example.org\n{late},L,l@x.org\n")
+    run_workbook(
+        "workshop", "create", roster, "--case", write_case(lana, tmp_path / "l.yaml"),
+        "--hub", offline_hub.folder, "--workshop", workshop["name"],
+    )  # fmt: skip
+    rows = list(csv.DictReader(passwords_path(offline_hub.layout, workshop["name"]).open()))
+    assert [r["id"] for r in rows].count(first) == 1 and rows[-1]["id"] == late
+
+
+def test_a_bad_roster_or_educator_creates_nothing(offline_hub, tmp_path, lana):  # noqa: F811
+    from workbook.casefile import write_case
+    from workbook.hub import accounts, exchange
+
+    practitioner = offline_hub.add("practitioner")
+    fresh = f"tr-{secrets.token_hex(3)}"
+    offline_hub.names.add(fresh)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(f"id,name,email\n{fresh},F,f@x.org\n{practitioner},P,p@x.org\n")
+    name = f"ws-{secrets.token_hex(3)}"
+    done = run_workbook(
+        "workshop", "create", roster, "--case", write_case(lana, tmp_path / "l.yaml"),
+        "--hub", offline_hub.folder, "--workshop", name, "--educator", "nobody",
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"trainee {practitioner!r}: is a practitioner" in done.stderr
+    assert "--educator: 'nobody' is not an educator" in done.stderr
+    assert accounts.account(fresh) is None
+    assert not exchange.workshop_dir(offline_hub.layout, name).exists()
+    assert fresh not in offline_hub.layout.people()

@@ -1,0 +1,163 @@
+"""Work done as a person's own account on behalf of the hub: reading their practice.
+
+The exchange (hand-in, supervision) runs as root, but it never opens a person's practice as
+root: a process running as root inside a folder the person controls could be led by a link
+they planted to read or overwrite any file, and SQLite would leave its journal files owned by
+root in their practice. So the reading is done by a child process that runs as the person
+(``python -m workbook.hub.asuser OP ...``, started with their uid and gid and no other
+group), and only the bytes it prints come back to root. What the child can read is exactly
+what the person can read.
+
+Operations (the child's side is :func:`main`):
+
+    snapshot PRACTICE          the practice database as of one moment (VACUUM INTO), raw bytes
+    deidentify PRACTICE CLIENT a de-identified copy of CLIENT's case, as JSON
+                               ({"case": YAML text, "report": text, "summary": line});
+                               refused, exit status 3, when the client has not consented
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import WorkbookError
+
+REFUSED = 3  # the child's exit status for a refusal (no consent): its message is for the user
+DB_URL = Path(".workbook") / "db-url"  # a practitioner's own PostgreSQL role (hub-pg)
+TIMEOUT = 300  # seconds for one child
+
+
+class AsUserError(WorkbookError):
+    """The child failed; ``refused`` when it refused (the message then says why)."""
+
+    def __init__(self, message: str, refused: bool = False):
+        super().__init__(message)
+        self.refused = refused
+
+
+def run(entry: pwd.struct_passwd, *args: str) -> bytes:
+    """Run ``python -m workbook.hub.asuser ARGS`` as the account ``entry``; its output."""
+    home = Path(entry.pw_dir)
+    env = {
+        "HOME": str(home),
+        "USER": entry.pw_name,
+        "LOGNAME": entry.pw_name,
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "workbook.hub.asuser", *args],
+        user=entry.pw_uid,
+        group=entry.pw_gid,
+        extra_groups=[],
+        env=env,
+        cwd=home if home.is_dir() else "/",
+        capture_output=True,
+        timeout=TIMEOUT,
+        umask=0o077,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        message = lines[-1] if lines else f"exit status {done.returncode}"
+        raise AsUserError(message.removeprefix("workbook: error: "), done.returncode == REFUSED)
+    return done.stdout
+
+
+def call_as(entry: pwd.struct_passwd, fn: Callable[[], None]) -> None:
+    """Call ``fn`` in a forked child that has become the account ``entry`` (no other group,
+    umask 077, HOME theirs), for the command line's many small writes (a workshop of 300),
+    where a fresh interpreter per person would cost seconds each. Not for the service, whose
+    threads a fork would copy half-way. A failure comes back as its one-line message."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: become the person, work, and leave without any cleanup
+        status = 1
+        try:
+            os.close(reader)
+            os.setgroups([])
+            os.setgid(entry.pw_gid)
+            os.setuid(entry.pw_uid)
+            os.umask(0o077)
+            os.environ.update(HOME=entry.pw_dir, USER=entry.pw_name, LOGNAME=entry.pw_name)
+            os.chdir(entry.pw_dir)
+            fn()
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 - said to the parent, in one line
+            os.write(writer, f"{exc}".encode("utf-8", "replace")[:4000])
+        finally:
+            os._exit(status)
+    os.close(writer)
+    with os.fdopen(reader, "rb") as pipe:
+        said = pipe.read().decode("utf-8", "replace").strip()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise AsUserError(f"as {entry.pw_name}: {said or 'failed'}")
+
+
+# -- the child's side: runs as the person ----------------------------------------------------
+def _practice(path: str):  # noqa: ANN202 - a Practice
+    from ..practice import Practice
+
+    url_file = Path.home() / DB_URL
+    url = url_file.read_text("utf-8").strip() if url_file.is_file() else None
+    return Practice.locate(Path(path), url or None)
+
+
+def snapshot(path: str) -> bytes:
+    import tempfile
+
+    from ..backup.snapshot import take
+
+    practice = _practice(path)
+    if not practice.embedded:
+        raise WorkbookError("a practice kept in PostgreSQL cannot be handed in as a file")
+    with practice.open(create=False) as store, tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "snapshot.db"
+        take(store, target)
+        return target.read_bytes()
+
+
+def deidentified(path: str, client: str) -> bytes:
+    from ..casefile import dump_case
+    from ..deidentify import deidentify_with_counts
+    from ..deidentify.report import report_text, summary
+
+    with _practice(path).open(create=False) as store:
+        case = store.load(client)
+    copy, counts = deidentify_with_counts(case)
+    found = {"case": dump_case(copy), "report": report_text(counts), "summary": summary(counts)}
+    return json.dumps(found).encode("utf-8")
+
+
+def main(argv: list[str]) -> int:
+    from ..deidentify import NotConsented
+
+    os.umask(0o077)
+    try:
+        if argv[:1] == ["snapshot"] and len(argv) == 2:
+            out = snapshot(argv[1])
+        elif argv[:1] == ["deidentify"] and len(argv) == 3:
+            out = deidentified(argv[1], argv[2])
+        else:
+            print(f"workbook: error: unknown operation {argv!r}", file=sys.stderr)
+            return 2
+    except NotConsented as exc:
+        print(f"workbook: error: {exc}", file=sys.stderr)
+        return REFUSED
+    except WorkbookError as exc:
+        print(f"workbook: error: {exc}", file=sys.stderr)
+        return 1
+    sys.stdout.buffer.write(out)
+    sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
