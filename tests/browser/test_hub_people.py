@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import TIMEOUT_MS, expect
+from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, expect
 from tests.hub.conftest import RunningHub, hub  # noqa: F401 - the running hub fixture
 from tests.hub.offline import can_read
 
@@ -78,9 +78,15 @@ def test_two_practitioners_keep_their_own_records(hub, browser):  # noqa: F811
             page = pages[me]
             page.goto(f"{hub.url}/user/{other}/lab/tree/notebooks/00_start_here.ipynb")
             expect(page.locator("body")).to_contain_text("403")
+            expect(page.locator("body")).to_contain_text("You do not have permission")
             expect(page.locator(".wb-newclient-id")).to_have_count(0)
             assert f"client-of-{other}" not in page.content()
             assert not can_read(f"wb-{me}", hub.homes / f"wb-{other}" / "practice" / "practice.db")
+    except BaseException:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        for name, page in pages.items():
+            page.screenshot(path=str(SCREENSHOTS / f"hub-practitioner-{name}.png"), full_page=True)
+        raise
     finally:
         for context in people.values():
             context.close()
