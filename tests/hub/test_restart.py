@@ -1,8 +1,9 @@
 """A hub restarted while people work loses no saved record (issue 11, point 6).
 
-What a restart does to the people's servers, by design (``c.JupyterHub.cleanup_servers`` is
-True, JupyterHub's default): stopping ``hub serve`` stops every person's server with it, so
-no server runs unsupervised without its hub and proxy; what they saved is in their practice
+What a restart does to the people's servers, by design: stopping ``hub serve`` stops every
+person's server with it (JupyterHub's ``cleanup_servers``, kept True, and ``hub serve`` ending
+whatever is left of its processes: either alone is enough), so no server runs without its
+hub's sign-in and idle culler; what they saved is in their practice
 already (each save is one committed transaction), and signing in again starts their server
 on the same practice."""
 
@@ -56,7 +57,8 @@ def servers_of(name: str) -> list[psutil.Process]:
     return [
         p
         for p in psutil.process_iter(["uids", "cmdline"])
-        if p.info["uids"].real == uid and "jupyterhub-singleuser" in " ".join(p.info["cmdline"])
+        if p.info["uids"].real == uid
+        and "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or ())
     ]
 
 
