@@ -13,10 +13,18 @@ import signal
 import sqlite3
 import textwrap
 
-import psutil
 import pytest
 
-from tests.hub.conftest import cleanup, free_port, make_hub, requirements, start, stop, wait_ready
+from tests.hub.conftest import (
+    cleanup,
+    free_port,
+    make_hub,
+    requirements,
+    servers_of,
+    start,
+    stop,
+    wait_ready,
+)
 from tests.hub.offline import as_person
 
 pytestmark = pytest.mark.hub
@@ -47,19 +55,6 @@ def client_ids(hub, name: str) -> set[str]:
     path = hub.homes / f"wb-{name}" / "practice" / "practice.db"
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
         return {row[0] for row in conn.execute("SELECT id FROM clients")}
-
-
-def servers_of(name: str) -> list[psutil.Process]:
-    """``name``'s server processes (``jupyterhub-singleuser`` running as their account)."""
-    from workbook.hub.accounts import account
-
-    uid = account(name).pw_uid
-    return [
-        p
-        for p in psutil.process_iter(["uids", "cmdline"])
-        if p.info["uids"].real == uid
-        and "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or ())
-    ]
 
 
 def test_a_hub_restarted_while_people_work_loses_no_saved_record(tmp_path):
