@@ -11,17 +11,11 @@ import secrets
 import pytest
 
 from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.test_journeys import ALL_RUN, KERNEL_IDLE
 from tests.hub.conftest import hub, run_workbook  # noqa: F401 - the running hub fixture
 from tests.hub.offline import can_list, can_read
 
 pytestmark = [pytest.mark.browser, pytest.mark.hub]
-
-KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
-    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
-ALL_RUN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-}"""
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import unavailable
@@ -258,3 +259,18 @@ def hub(tmp_path_factory):
     finally:
         stop(running)
         cleanup(running)
+
+
+def servers_of(name: str) -> list[psutil.Process]:
+    """``name``'s server processes (``jupyterhub-singleuser`` running as their account); a
+    process that ends while they are looked at is left out."""
+    from workbook.hub.accounts import account
+
+    uid = account(name).pw_uid
+    return [
+        p
+        for p in psutil.process_iter(["uids", "cmdline"])
+        if p.info["uids"] is not None
+        and p.info["uids"].real == uid
+        and "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or ())
+    ]

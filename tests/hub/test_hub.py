@@ -8,10 +8,9 @@ import pwd
 import stat
 import subprocess
 
-import psutil
 import pytest
 
-from tests.hub.conftest import RunningHub
+from tests.hub.conftest import RunningHub, servers_of
 from workbook.hub import accounts
 
 pytestmark = pytest.mark.hub
@@ -45,14 +44,6 @@ def test_a_removed_account_can_no_longer_sign_in(hub: RunningHub):
     assert name not in hub.api().users()
 
 
-def _server_processes(uid: int) -> list[psutil.Process]:
-    return [
-        p
-        for p in psutil.process_iter(["uids", "cmdline"])
-        if p.info["uids"].real == uid and "jupyterhub-singleuser" in " ".join(p.info["cmdline"])
-    ]
-
-
 def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: RunningHub):
     a, b = hub.add_user("practitioner"), hub.add_user("practitioner")
     url_a = f"sqlite:///{hub.homes}/wb-{a}/elsewhere.db"  # where `add-user` on --db puts its URL
@@ -64,7 +55,7 @@ def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: Running
 
     for name in (a, b):  # each server is its person's account, on their own practice
         entry = pwd.getpwnam(f"wb-{name}")
-        (server,) = _server_processes(entry.pw_uid)
+        (server,) = servers_of(name)
         assert server.uids().effective == entry.pw_uid
         environ = server.environ()
         assert environ["WORKBOOK_PRACTICE"] == f"{entry.pw_dir}/practice"

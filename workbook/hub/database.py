@@ -21,7 +21,6 @@ a statement log does not hold it.
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,11 +32,11 @@ from sqlalchemy.exc import ArgumentError
 
 from ..errors import WorkbookError
 from ..store.engine import redact_url
+from .layout import HubError, check_name
 
 PREFIX = "wb-"  # like the operating-system accounts: never a name the agency's roles use
 MARK = "workbook hub practitioner, database {}"  # the role's comment: the hub made it, for
 # that database (roles are the whole server's: two hubs' "alice" must not become one role)
-NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,28}")
 
 
 class DatabaseError(WorkbookError):
@@ -46,12 +45,10 @@ class DatabaseError(WorkbookError):
 
 def role_name(name: str) -> str:
     """The login role, and the schema, of practitioner ``name``."""
-    if not NAME.fullmatch(name or ""):
-        raise DatabaseError(
-            f"user name: {name!r} is not allowed; use 1 to 29 lower-case letters, digits "
-            "and hyphens, starting with a letter or digit"
-        )
-    return PREFIX + name
+    try:
+        return PREFIX + check_name(name)  # the hub's rule for names, said the hub's way
+    except HubError as refused:
+        raise DatabaseError(str(refused)) from None
 
 
 def provision(admin_url: str, name: str, *, password: str | None = None) -> str:
