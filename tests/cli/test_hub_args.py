@@ -62,7 +62,11 @@ def _files(folder):  # noqa: ANN001, ANN202
         (["remove-user", "{hub}", "sam-x1"], 2, "--yes"),
         (["remove-user", "{hub}", "sam-x1", "--yes"], 1, "not one of this hub's people"),
         (["init", "{hub}", "--admin", "Root!"], 1, "user name: 'Root!'"),
-        (["init", "{hub}", "--admin", "boss", "--db", "sqlite:///x.db"], 1, "--db: 'sqlite"),
+        (
+            ["init", "{hub}", "--admin", "boss", "--db", "sqlite:///x.db"],
+            1,
+            "--db: sqlite:///x.db is not",
+        ),
         (["init", "{hub}", "--admin", "boss", "--idle-timeout", "5"], 2, "--idle-timeout"),
         (["init", "{hub}", "--admin", "boss", "--start-timeout", "5"], 2, "--start-timeout"),
         (["serve", "{nohub}"], 1, "not a hub folder"),

@@ -81,6 +81,48 @@ def test_init_again_changes_settings_and_keeps_the_secrets(stopped: RunningHub):
     assert c.Spawner.start_timeout == 300 and c.Spawner.http_timeout == 300
 
 
+def test_init_again_keeps_what_it_is_not_given(stopped: RunningHub):
+    from tests.hub.conftest import run_workbook
+
+    layout = stopped.layout
+    run_workbook("hub", "init", layout.folder, "--admin", stopped.admin, "--start-timeout", "200")
+    before = layout.settings()
+    run_workbook("hub", "init", layout.folder, "--admin", stopped.admin, "--idle-timeout", "900")
+    after = layout.settings()
+    assert after == before | {"idle_timeout": 900}  # the homes, databases, start timeout kept
+    assert after["homes"] == str(stopped.homes) != "/home"
+
+
+def test_init_refuses_to_move_the_homes_or_database_of_a_hub_with_people(stopped: RunningHub):
+    from tests.hub.conftest import run_workbook
+
+    layout = stopped.layout
+    layout.save_people({"sam": "practitioner"})
+    before = layout.settings_path.read_bytes()
+    for option, value in (
+        ("--homes", "/srv/elsewhere"),
+        ("--db", "postgresql+psycopg://admin:s3cret-pw@127.0.0.1:5/agency"),
+    ):
+        done = run_workbook(
+            "hub", "init", layout.folder, "--admin", "a", option, value, check=False
+        )
+        assert done.returncode == 1
+        assert done.stderr.startswith(f"workbook: error: {option}: this hub's people already")
+        assert str(stopped.homes) in done.stderr if option == "--homes" else "SQLite" in done.stderr
+        assert layout.settings_path.read_bytes() == before
+
+
+def test_a_refused_database_url_is_not_echoed_with_its_password(stopped: RunningHub):
+    from tests.hub.conftest import run_workbook
+
+    url = "postgres://admin:s3cret-pw@127.0.0.1:5432/agency"  # not postgresql://: refused
+    done = run_workbook(
+        "hub", "init", stopped.layout.folder, "--admin", "a", "--db", url, check=False
+    )
+    assert done.returncode == 1 and "--db:" in done.stderr
+    assert "s3cret-pw" not in done.stderr and "127.0.0.1:5432/agency" in done.stderr
+
+
 def test_add_user_makes_an_account_with_a_private_home_then_updates_it(stopped: RunningHub):
     name = stopped.add_user("trainee")
     entry = pwd.getpwnam(f"wb-{name}")

@@ -85,18 +85,19 @@ def test_add_user_gives_a_practitioner_their_own_url_and_a_supervisor_none(agenc
     assert os.environ.get("WORKBOOK_DB") is None  # nothing leaked into the tests' environment
 
 
-def test_adding_a_practitioner_again_keeps_their_records_with_a_new_url(agency):
+def test_adding_a_practitioner_again_keeps_their_records_and_their_connection(agency):
     hub, admin = agency
     pat = hub.add_user("practitioner", new_name("p"))
     url_file = hub.homes / f"wb-{pat}" / ".workbook" / "db-url"
     first = url_file.read_text().strip()
+    assert hub.layout.records_url(pat) == first  # the hub's own copy, the one it hands over
     done = as_account(pat, WORKBOOK, "import", str(LANA), env=[f"WORKBOOK_DB={first}"])
     assert done.returncode == 0, done.stderr
-    hub.add_user("practitioner", pat)
+    hub.add_user("practitioner", pat)  # a new sign-in password, say: the database's is kept
     second = url_file.read_text().strip()
-    assert second != first
+    assert second == first == hub.layout.records_url(pat)  # a running server keeps working
     listed = as_account(pat, WORKBOOK, "clients", env=[f"WORKBOOK_DB={second}"])
     assert "lana" in listed.stdout, listed.stderr
-    stale = as_account(pat, WORKBOOK, "clients", env=[f"WORKBOOK_DB={first}"])
-    assert stale.returncode == 1 and "password authentication failed" in stale.stderr
+    hub.add_user("supervisor", pat)  # no longer a practitioner: no connection handed over
+    assert hub.layout.records_url(pat) is None
     assert Path(url_file).read_text().count("\n") == 1

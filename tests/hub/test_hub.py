@@ -46,11 +46,14 @@ def test_a_removed_account_can_no_longer_sign_in(hub: RunningHub):
 
 def test_each_server_runs_as_its_person_and_no_one_reaches_anothers(hub: RunningHub):
     a, b = hub.add_user("practitioner"), hub.add_user("practitioner")
-    url_a = f"sqlite:///{hub.homes}/wb-{a}/elsewhere.db"  # where `add-user` on --db puts its URL
-    written = hub.homes / f"wb-{a}" / ".workbook" / "db-url"
-    accounts.write_as(pwd.getpwnam(f"wb-{a}"), written, url_a.encode() + b"\n")
-    assert written.stat().st_uid == pwd.getpwnam(f"wb-{a}").pw_uid
-    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    url_a = f"sqlite:///{hub.homes}/wb-{a}/elsewhere.db"  # what `add-user` on --db keeps
+    hub.layout.save_records_url(a, url_a)
+    assert stat.S_IMODE(hub.layout.records_url_path(a).stat().st_mode) == 0o600
+    # b writes a URL of their own choosing into their home: the hub, which runs as root, never
+    # reads a person's home for them (a file there could be swapped for a link to any file
+    # between a check and the read), so b's server gets no database from it
+    planted = hub.homes / f"wb-{b}" / ".workbook" / "db-url"
+    accounts.write_as(pwd.getpwnam(f"wb-{b}"), planted, b"sqlite:////tmp/chosen-by-b.db\n")
     session_a, session_b = hub.start_servers(a, b)
 
     for name in (a, b):  # each server is its person's account, on their own practice

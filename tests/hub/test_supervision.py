@@ -5,6 +5,7 @@ is written."""
 
 from __future__ import annotations
 
+import shutil
 import stat
 import subprocess
 import sys
@@ -42,13 +43,24 @@ def people(offline_hub):  # noqa: F811
 
 def test_refused_without_consent_as_deidentify_refuses(offline_hub, people):  # noqa: F811
     from workbook.hub import exchange
+    from workbook.hub.asuser import call_as
 
     practitioner = offline_hub.entry(people["practitioner"])
     supervisor = people["supervisors"][0]
-    with pytest.raises(exchange.Refused) as refused:
-        exchange.send_to_supervisor(
-            offline_hub.layout, people["practitioner"], "lana-private", supervisor
-        )
+    planted = Path(practitioner.pw_dir) / "workbook"
+
+    def plant() -> None:  # a package of their own where the copy is made: it must not be run
+        planted.mkdir()
+        (planted / "__init__.py").write_text("import os\nos.write(1, b'{}')\nos._exit(0)\n")
+
+    call_as(practitioner, plant)
+    try:
+        with pytest.raises(exchange.Refused) as refused:
+            exchange.send_to_supervisor(
+                offline_hub.layout, people["practitioner"], "lana-private", supervisor
+            )
+    finally:
+        shutil.rmtree(planted)
     cli = subprocess.run(  # the same refusal from the command line, as the practitioner
         ["runuser", "-u", practitioner.pw_name, "--", str(Path(sys.executable).parent / "workbook"),
          "--practice", f"{practitioner.pw_dir}/practice", "deidentify", "lana-private",

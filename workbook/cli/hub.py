@@ -40,33 +40,34 @@ def hub() -> None:
 @click.option(
     "--homes",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("/home"),
-    show_default=True,
-    help="Where the people's home folders (wb-NAME) are made.",
+    help="Where the people's home folders (wb-NAME) are made  [default: /home; run again: kept]",
 )
 @click.option(
     "--idle-timeout",
     type=click.IntRange(10, None),
-    default=3600,
-    show_default=True,
     metavar="SECONDS",
-    help="Stop a person's server after this long without use.",
+    help="Stop a person's server after this long without use  [default: 3600; run again: kept]",
 )
 @click.option(
     "--start-timeout",
     type=click.IntRange(30, None),
-    default=120,
-    show_default=True,
     metavar="SECONDS",
     help="How long a person's server may take to start (and again to answer) before the hub "
-    "gives up; raise it when many people sign in at once on a small machine.",
+    "gives up; raise it when many people sign in at once on a small machine  [default: 120; "
+    "run again: kept]",
 )
 def init(
-    folder: Path, admin: str, db: str | None, homes: Path, idle_timeout: int, start_timeout: int
+    folder: Path,
+    admin: str,
+    db: str | None,
+    homes: Path | None,
+    idle_timeout: int | None,
+    start_timeout: int | None,
 ) -> None:
     """Write a hub's configuration and state into FOLDER (made private to root).
 
-    Run again to change the settings; the secrets, people and database are kept.
+    Run again to change the settings given; those not given, the secrets, the people and the
+    databases are kept (the homes and the database cannot change once people are added).
 
     \b
     Example:
@@ -96,9 +97,11 @@ def init(
 
 def _check_db_url(url: str) -> None:
     from ..hub.layout import HubError
+    from ..store.engine import redact_url
 
     if not url.startswith(("postgresql://", "postgresql+psycopg://")):
-        raise HubError(f"--db: {url!r} is not a PostgreSQL URL (postgresql+psycopg://...)")
+        shown = redact_url(url)  # never the password in a message
+        raise HubError(f"--db: {shown} is not a PostgreSQL URL (postgresql+psycopg://...)")
 
 
 @hub.command("serve")

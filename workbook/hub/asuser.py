@@ -53,12 +53,14 @@ def run(entry: pwd.struct_passwd, *args: str) -> bytes:
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     done = subprocess.run(
-        [sys.executable, "-m", "workbook.hub.asuser", *args],
+        # -I: their home (the folder it starts in) is not on the import path, nor are PYTHON*
+        # variables read, so nothing a person planted can stand in for the workbook's code
+        [sys.executable, "-I", "-B", "-m", "workbook.hub.asuser", *args],
         user=entry.pw_uid,
         group=entry.pw_gid,
         extra_groups=[],
         env=env,
-        cwd=home if home.is_dir() else "/",
+        cwd="/",
         capture_output=True,
         timeout=TIMEOUT,
         umask=0o077,

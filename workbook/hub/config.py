@@ -87,7 +87,7 @@ def configure(c, config_file: str) -> None:  # noqa: ANN001 - traitlets' config 
         {"name": ADMIN_ROLE, "scopes": ADMIN_SCOPES, "users": [settings["admin"]]},
     ]
     c.ConfigurableHTTPProxy.command = proxy_command()
-    spawner(c, start_timeout=hub.start_timeout)
+    spawner(c, hub, start_timeout=hub.start_timeout)
     from .service import register  # the exchange (hand-ins, supervision), after the services
 
     register(c, hub)

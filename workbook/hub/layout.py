@@ -82,6 +82,7 @@ class Hub:
     people_path = property(lambda self: self.folder / "people.json")
     serving_path = property(lambda self: self.folder / "serving.json")
     exchange = property(lambda self: self.folder / "exchange")
+    records = property(lambda self: self.folder / "records")  # practitioners' database URLs
 
     # -- settings ------------------------------------------------------------------------
     def exists(self) -> bool:
@@ -123,6 +124,24 @@ class Hub:
     def admin_token(self) -> str:
         return self.admin_token_path.read_text("utf-8").strip()
 
+    # -- practitioners' records (PostgreSQL hubs) ----------------------------------------------
+    def records_url_path(self, name: str) -> Path:
+        return self.records / f"{check_name(name)}.url"
+
+    def records_url(self, name: str) -> str | None:
+        """Practitioner ``name``'s own database URL, from the hub's copy (root's, 0600): what
+        their server is handed. Never read from their home, which they control."""
+        path = self.records_url_path(name)
+        return path.read_text("utf-8").strip() if path.is_file() else None
+
+    def save_records_url(self, name: str, url: str | None) -> None:
+        path = self.records_url_path(name)
+        if url is None:
+            path.unlink(missing_ok=True)
+        else:
+            private_dir(self.records)
+            write_private(path, url.encode("utf-8") + b"\n")
+
     # -- people ----------------------------------------------------------------------------
     def people(self) -> dict[str, str]:
         """Every hub user and their role (name -> role)."""
@@ -155,23 +174,37 @@ class Hub:
         self,
         admin: str,
         *,
-        homes: Path = DEFAULT_HOMES,
+        homes: Path | None = None,
         db_url: str | None = None,
-        idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
-        start_timeout: int = DEFAULT_START_TIMEOUT,
+        idle_timeout: int | None = None,
+        start_timeout: int | None = None,
     ) -> None:
-        """Write a new hub folder (or refresh the settings of an existing one, keeping its
-        secrets, people and database)."""
+        """Write a new hub folder, or change the settings given of an existing one, keeping
+        the others, its secrets, people and databases. The homes and the database cannot
+        change once people are added: their homes and records are there."""
         check_name(admin)
+        old = self.settings() if self.exists() else {}
+        given_homes = str(Path(homes).absolute()) if homes is not None else None
+        if old and self.people():
+            for option, given, kept in (
+                ("--homes", given_homes, old["homes"]),
+                ("--db", db_url, old.get("records_admin_url")),
+            ):
+                if given is not None and given != kept:
+                    raise HubError(
+                        f"{option}: this hub's people already have their homes and records "
+                        f"where it said before ({_shown(kept)}); it cannot change now"
+                    )
         private_dir(self.folder)
         os.chmod(self.folder, DIR_MODE)
+        records = db_url if db_url is not None else old.get("records_admin_url")
         settings = {
             "admin": admin,
-            "homes": str(Path(homes).absolute()),
-            "hub_db_url": db_url or f"sqlite:///{self.db_path}",
-            "records_admin_url": db_url,
-            "idle_timeout": idle_timeout,
-            "start_timeout": start_timeout,
+            "homes": given_homes or old.get("homes") or str(DEFAULT_HOMES),
+            "hub_db_url": records or f"sqlite:///{self.db_path}",
+            "records_admin_url": records,
+            "idle_timeout": idle_timeout or old.get("idle_timeout") or DEFAULT_IDLE_TIMEOUT,
+            "start_timeout": start_timeout or old.get("start_timeout") or DEFAULT_START_TIMEOUT,
         }
         self.save_settings(settings)
         for path, size in ((self.cookie_secret_path, 32), (self.admin_token_path, 32)):
@@ -183,6 +216,14 @@ class Hub:
         from .config import write_config  # the configuration file follows the layout
 
         write_config(self)
+
+
+def _shown(value: str | None) -> str:
+    from ..store.engine import redact_url
+
+    if value is None:
+        return "none: SQLite"
+    return redact_url(value) if "://" in value else value
 
 
 def _dumps(data: dict) -> bytes:

@@ -45,10 +45,18 @@ def add(folder: Path, name: str, role: str, password_file: Path) -> str:
     entry = accounts.ensure_account(hub, name, role)
     accounts.set_password(name, password)
     if role == "practitioner" and settings.get("records_admin_url"):
+        from sqlalchemy.engine import make_url
+
         from .database import provision  # PostgreSQL: a schema and a login role of their own
 
-        url = provision(settings["records_admin_url"], name)
+        kept = hub.records_url(name)  # a running server keeps working: the password stays
+        url = provision(
+            settings["records_admin_url"], name, password=make_url(kept).password if kept else None
+        )
+        hub.save_records_url(name, url)  # the copy the hub hands to their server
         accounts.write_as(entry, Path(entry.pw_dir) / DB_URL, url.encode("utf-8") + b"\n")
+    else:
+        hub.save_records_url(name, None)  # no longer a practitioner: no connection handed over
     people = hub.people()
     people[name] = role
     hub.save_people(people)
@@ -73,6 +81,7 @@ def remove(folder: Path, name: str) -> str:
     if api is not None:
         api.delete_user(name)  # stops their server
     accounts.remove_account(hub, name)
+    hub.save_records_url(name, None)
     if role == "practitioner" and settings.get("records_admin_url"):
         from .database import drop
 

@@ -4,7 +4,10 @@ JupyterHub's LocalProcessSpawner looks accounts up by the hub name; here the hub
 the account ``wb-NAME``. The server is ``python -m workbook.hub.singleuser`` (this Python, the
 project's), which makes ``~/practice`` if it is missing and opens its start-here. A
 practitioner on PostgreSQL gets the one connection of their own role, read from
-``~/.workbook/db-url`` (0600, theirs) and handed over as ``WORKBOOK_DB``.
+the hub's copy (``records/NAME.url`` in the hub folder, root's) and handed over as
+``WORKBOOK_DB``; the copy in their home (``~/.workbook/db-url``) is theirs to use, and never
+read by the hub, which runs as root: a file a person controls could be swapped for a link to
+any other file between a check and the read.
 """
 
 from __future__ import annotations
@@ -14,13 +17,15 @@ import sys
 from pathlib import Path
 
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
+from traitlets import Unicode
 
 from .accounts import system_name
-
-DB_URL_FILE = Path(".workbook") / "db-url"
+from .layout import Hub
 
 
 class WorkbookSpawner(LocalProcessSpawner):
+    hub_folder = Unicode(help="The hub folder (`workbook hub init`)").tag(config=True)
+
     def _account(self) -> pwd.struct_passwd:
         try:
             return pwd.getpwnam(system_name(self.user.name))
@@ -39,17 +44,20 @@ class WorkbookSpawner(LocalProcessSpawner):
         env.update(USER=entry.pw_name, HOME=str(home), SHELL=entry.pw_shell)
         env["WORKBOOK_PRACTICE"] = str(home / "practice")
         env.pop("WORKBOOK_DB", None)
-        url_file = home / DB_URL_FILE
-        if url_file.is_file() and url_file.stat().st_uid == entry.pw_uid:
-            env["WORKBOOK_DB"] = url_file.read_text("utf-8").strip()
+        hub = Hub(self.hub_folder)
+        if hub.people().get(self.user.name) == "practitioner":
+            url = hub.records_url(self.user.name)
+            if url:
+                env["WORKBOOK_DB"] = url
         return env
 
     async def move_certs(self, paths: dict) -> dict:  # not used: the hub runs without TLS inside
         return paths
 
 
-def configure(c, *, start_timeout: int = 120) -> None:  # noqa: ANN001 - traitlets' config
+def configure(c, hub: Hub, *, start_timeout: int = 120) -> None:  # noqa: ANN001 - traitlets'
     c.JupyterHub.spawner_class = WorkbookSpawner
+    c.WorkbookSpawner.hub_folder = str(hub.folder)
     c.Spawner.cmd = [sys.executable, "-m", "workbook.hub.singleuser"]
     c.Spawner.start_timeout = start_timeout
     c.Spawner.http_timeout = start_timeout
