@@ -52,7 +52,7 @@ def lana():
     return sample_case()
 
 
-def test_create_makes_accounts_with_passwords_only_root_reads(offline_hub, workshop):  # noqa: F811
+def test_create_makes_accounts_with_passwords_only_the_educators_read(offline_hub, workshop):  # noqa: F811
     import pamela  # what the hub's PAM sign-in uses
 
     from workbook.hub.workshops import passwords_path
@@ -60,7 +60,10 @@ def test_create_makes_accounts_with_passwords_only_root_reads(offline_hub, works
     path = passwords_path(offline_hub.layout, workshop["name"])
     assert str(path) in workshop["output"]
     found = path.stat()
-    assert (found.st_uid, stat.S_IMODE(found.st_mode)) == (0, 0o600)
+    assert (found.st_uid, stat.S_IMODE(found.st_mode)) == (0, 0o640)
+    assert can_read(f"wb-{workshop['educator']}", path)  # for handing out
+    for trainee in workshop["trainees"]:
+        assert not can_read(f"wb-{trainee}", path)
     rows = list(csv.DictReader(path.open()))
     assert [r["id"] for r in rows] == workshop["trainees"]
     assert offline_hub.layout.people()[workshop["trainees"][0]] == "trainee"

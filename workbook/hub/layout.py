@@ -10,7 +10,10 @@ A hub is one folder, DIR (mode 0700, owned by root), written by ``workbook hub i
     admin_token           0600; the CLI's token for the hub's REST API while it runs
     people.json           name -> role (0600); the roles become hub groups
     serving.json          while ``hub serve`` runs: its process id and the URLs (0600)
-    exchange/             workshop inboxes
+    records/              a practitioner's database URL per person (NAME.url, 0600) on a
+                          PostgreSQL hub: what the hub hands to their server
+    exchange/             root's scratch space while a workshop is made (the inboxes are
+                          under the homes folder, where educators can reach them: exchange.py)
 
 The surprise: the users' servers run the project's own Python as other accounts, so every
 folder on the way to it must be enterable by others (:func:`unreachable`); a checkout under

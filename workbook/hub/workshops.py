@@ -2,9 +2,10 @@
 
 ``create`` is ``workbook workshop create`` with ``--hub``: everything is checked first (the
 roster, the case, the names against the hub's people and the educators), then each trainee gets
-an account (role trainee; a new account a generated password, written once to a file only root
-reads, for handing out), and their ``~/practice`` the practice case and its notebooks, written
-by a child that has become the trainee (so everything in their home is theirs, 0700/0600). A
+an account (role trainee; a new account a generated password, written once to a file only the
+workshop's educators and root read, for handing out: ``passwords.csv`` in its folder), and
+their ``~/practice`` the practice case and its notebooks, written by a child that has become
+the trainee (so everything in their home is theirs, 0700/0600). A
 trainee whose practice exists already keeps it: the case is added only if missing. The
 workshop's inbox (:mod:`.exchange`) is laid out as a workshop folder, so ``collect`` is the
 cohort report of the workshop folder the hand-ins make.
@@ -36,7 +37,9 @@ from .layout import Hub, HubError, check_name
 
 
 def passwords_path(hub: Hub, workshop: str) -> Path:
-    return hub.exchange / f"{exchange.check_workshop(workshop)}.passwords.csv"
+    """The workshop's passwords, for handing out: in its folder, which only its educators (and
+    root) may enter, readable by them alone (root's, the educators' group, 0640)."""
+    return exchange.workshop_dir(hub, workshop) / "passwords.csv"
 
 
 def _check(hub: Hub, trainees: list[Trainee], educators: list[str]) -> None:
@@ -197,15 +200,18 @@ def _link(inbox: Path, workshop: str) -> None:
 
 
 def _passwords(hub: Hub, workshop: str, made: list[tuple[Trainee, str]]) -> Path:
-    """Add the new accounts' passwords to the workshop's password file (root's, 0600): each
-    password is written there once, and nowhere else."""
+    """Add the new accounts' passwords to the workshop's password file (see
+    :func:`passwords_path`): each password is written there once, and nowhere else."""
     path = passwords_path(hub, workshop)
     rows = path.read_text("utf-8") if path.exists() else "id,name,email,password\n"
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     for t, password in made:
         writer.writerow([t.id, t.name, t.email, password])
-    return write_private(path, (rows + out.getvalue()).encode("utf-8"))
+    write_private(path, (rows + out.getvalue()).encode("utf-8"))  # whole, root's, 0600 at first
+    os.chown(path, 0, os.stat(path.parent).st_gid)  # then the educators' group may read it
+    os.chmod(path, 0o640)
+    return path
 
 
 # -- collecting and feedback ----------------------------------------------------------------
