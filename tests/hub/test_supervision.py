@@ -5,6 +5,7 @@ is written."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import subprocess
@@ -73,12 +74,17 @@ def test_refused_without_consent_as_deidentify_refuses(offline_hub, people):  # 
     assert not inbox.exists()
 
 
-def test_copy_lands_for_that_supervisor_only(offline_hub, people):  # noqa: F811
+def test_copy_lands_for_that_supervisor_only(offline_hub, people, monkeypatch):  # noqa: F811
     from workbook.casefile import read_case
     from workbook.hub import exchange
 
+    def no_fork() -> int:  # the service calls this from worker threads: a fork there can hang
+        raise AssertionError("the copy was written by forking the service")
+
+    monkeypatch.setattr(os, "fork", no_fork)
     first, second = people["supervisors"]
     done = exchange.send_to_supervisor(offline_hub.layout, people["practitioner"], "lana", first)
+    monkeypatch.undo()
     entry = offline_hub.entry(first)
     copy = Path(entry.pw_dir) / "practice" / done["file"]
     found = copy.stat()

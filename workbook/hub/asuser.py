@@ -41,8 +41,9 @@ class AsUserError(WorkbookError):
         self.refused = refused
 
 
-def run(entry: pwd.struct_passwd, *args: str) -> bytes:
-    """Run ``python -m workbook.hub.asuser ARGS`` as the account ``entry``; its output."""
+def run(entry: pwd.struct_passwd, *args: str, data: bytes | None = None) -> bytes:
+    """Run ``python -m workbook.hub.asuser ARGS`` as the account ``entry`` (``data`` on its
+    input); its output. A new process, never a fork: safe from the service's worker threads."""
     home = Path(entry.pw_dir)
     env = {
         "HOME": str(home),
@@ -61,6 +62,7 @@ def run(entry: pwd.struct_passwd, *args: str) -> bytes:
         extra_groups=[],
         env=env,
         cwd="/",
+        input=data,
         capture_output=True,
         timeout=TIMEOUT,
         umask=0o077,
@@ -138,6 +140,14 @@ def deidentified(path: str, client: str) -> bytes:
     return json.dumps(found).encode("utf-8")
 
 
+def write(path: str) -> bytes:
+    """The input, written whole to ``path`` (0600, parents made private), as the person."""
+    from ..files import write_private
+
+    write_private(Path(path), sys.stdin.buffer.read())
+    return b""
+
+
 def main(argv: list[str]) -> int:
     from ..deidentify import NotConsented
 
@@ -147,6 +157,8 @@ def main(argv: list[str]) -> int:
             out = snapshot(argv[1])
         elif argv[:1] == ["deidentify"] and len(argv) == 3:
             out = deidentified(argv[1], argv[2])
+        elif argv[:1] == ["write"] and len(argv) == 2:
+            out = write(argv[1])
         else:
             print(f"workbook: error: unknown operation {argv!r}", file=sys.stderr)
             return 2
