@@ -44,6 +44,7 @@ from datetime import date
 import pandas as pd
 
 from . import fidelity
+from .frames import _frame  # the frames' own: exactly these columns and types
 from .model import Case
 from .steps import BY_KEY, STEPS
 from .store import Store
@@ -96,14 +97,6 @@ COLUMNS: dict[str, object] = {
     "failing_checks": None,  # the ids of the fidelity checks that fail, as a list
     "flags": None,  # a list of flag ids, most serious first
 }
-
-
-def _frame(rows: list[dict], columns: dict[str, object]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(columns))
-    for name, dtype in columns.items():
-        if dtype is not None:
-            df[name] = df[name].astype(dtype)
-    return df
 
 
 # ------------------------------------------------------------------------ a row per client
