@@ -26,6 +26,7 @@ from tests.hub.conftest import (
     cleanup,
     free_port,
     make_hub,
+    processes_of,
     requirements,
     servers_of,
     start,
@@ -52,7 +53,6 @@ class Saver(threading.Thread):
         self.acknowledged: list[str] = []
         self.wrong: list[str] = []
         self.saved_before = threading.Event()  # SAVED_BEFORE acknowledged, or it gave up
-        self.ended = ""  # how the loop ended
 
     def run(self) -> None:
         kernel = None
@@ -64,17 +64,14 @@ class Saver(threading.Thread):
                 n += 1
                 story = f"r{n}"
                 done, _ = save_story(kernel, story, n, CELL_TIMEOUT)
-                if acknowledged(done):
-                    self.acknowledged.append(story)
-                elif not self.stopping.is_set():
-                    self.wrong.append(f"{story} not saved: {done['status']}")
+                if not acknowledged(done):
+                    raise RuntimeError(f"{story} not saved: {done['status']}")
+                self.acknowledged.append(story)
                 if len(self.acknowledged) >= SAVED_BEFORE:
                     self.saved_before.set()
-            self.ended = "halted"
         except Exception as exc:  # noqa: BLE001 - the hub going down ends the loop this way
-            self.ended = f"{type(exc).__name__}: {exc}"
             if not self.stopping.is_set():
-                self.wrong.append(self.ended)
+                self.wrong.append(f"{type(exc).__name__}: {exc}")
         finally:
             self.saved_before.set()
             if kernel is not None:
@@ -114,7 +111,7 @@ def test_a_hub_restarted_while_people_work_loses_no_saved_record(tmp_path):
         stopping.set()
         status, output = stop(hub, signal.SIGTERM)  # while both are saving
         assert status == 143 and "Traceback" not in output, output[-2000:]
-        assert not servers_of(a) and not servers_of(b)  # they stop with their hub
+        assert not processes_of(a) and not processes_of(b)  # servers, kernels: with the hub
         for saver in savers:
             saver.join(CELL_TIMEOUT + 60)
             assert not saver.is_alive(), f"{saver.person} still saving after the hub stopped"
