@@ -14,8 +14,8 @@ then the POST, as RECIPES.md shows), asks for their server (``/hub/spawn``), and
 server is up (a barrier, so the saves overlap), starts a kernel in their own server through
 its REST API (``POST /user/NAME/api/kernels``, with their session's cookies and ``_xsrf``),
 runs code in it over the kernel's websocket, and saves records through the forms' code there
-(``Workbook("lana").form("stories")``, fields set, ``save()``), as that person, into their
-own practice. Reported:
+(``Workbook("lana").form("stories")``, fields set, ``save()``; ``tests/hub/kernels.py``, shared
+with the restart test), as that person, into their own practice. Reported:
 
 - spawn time: from asking for the server to the hub listing it ready (a poller reads
   ``/hub/api/users`` with the CLI service's token every 0.25 s), and the hub's own figure
@@ -31,9 +31,7 @@ own practice. Reported:
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
-import json
 import os
 import pwd
 import re
@@ -44,39 +42,18 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.hub import conftest as fixture  # noqa: E402
-
-CLIENT = "lana"
-
-SETUP = f"""
-import json as _json, time as _time
-from workbook.practice import Practice as _Practice
-from workbook.sample import sample_case as _sample
-_store = _Practice.locate().open()
-if {CLIENT!r} not in _store.client_ids():
-    _store.save(_sample())
-_store.close()
-from workbook.forms.workbook import Workbook
-wb = Workbook({CLIENT!r})
-stories = wb.form("stories")
-print(_json.dumps({{"problem": wb.problem}}))
-"""
-
-SAVE = """
-stories.fields["id"].set({id!r})
-stories.fields["title"].set("Bench {id}")
-stories.fields["text"].set("Saved by the load bench, round {n}.")
-_t = _time.perf_counter()
-_o = stories.save()
-_s = _time.perf_counter() - _t
-print(_json.dumps({{"seconds": _s, "ok": _o.ok, "status": stories.status.value}}))
-"""
+from tests.hub.kernels import (  # noqa: E402
+    CLIENT,
+    Kernel,
+    acknowledged,
+    open_stories,
+    save_story,
+)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -135,100 +112,6 @@ class Poller(threading.Thread):
             self.done.wait(max(0.0, self.every - (time.monotonic() - started)))
 
 
-class Kernel:
-    """A kernel in a person's server, reached with their signed-in session's cookies."""
-
-    def __init__(self, base: str, session, name: str):  # noqa: ANN001 - requests.Session
-        self.base, self.session, self.name = base, session, name
-        self.prefix = f"/user/{name}/"
-        mine = [c for c in session.cookies if c.name == "_xsrf"]
-        self.xsrf = next((c.value for c in mine if c.path.rstrip("/") == self.prefix[:-1]), "")
-        if not self.xsrf:
-            raise RuntimeError(f"no _xsrf cookie for {self.prefix}: {[c.path for c in mine]}")
-        answer = session.post(
-            f"{base}{self.prefix}api/kernels",
-            json={"name": "python3"},
-            headers={"X-XSRFToken": self.xsrf},
-            timeout=120,
-        )
-        answer.raise_for_status()
-        self.id = answer.json()["id"]
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)  # this person's thread's own
-        self.ws = self.loop.run_until_complete(self._connect())
-
-    async def _connect(self):  # noqa: ANN202 - tornado's WebSocketClientConnection
-        from tornado.httpclient import HTTPRequest
-        from tornado.websocket import websocket_connect
-
-        host = urlsplit(self.base).netloc
-        cookies = "; ".join(f"{c.name}={c.value}" for c in self.session.cookies)
-        request = HTTPRequest(
-            f"ws://{host}{self.prefix}api/kernels/{self.id}/channels"
-            f"?session_id={uuid.uuid4().hex}&_xsrf={self.xsrf}",
-            headers={"Cookie": cookies, "X-XSRFToken": self.xsrf},
-            request_timeout=120,
-        )
-        return await websocket_connect(request)
-
-    async def _close(self) -> None:
-        self.ws.close()
-        await asyncio.sleep(0)
-
-    def run(self, code: str, timeout: float = 300) -> tuple[str, float]:
-        """Execute ``code``; its standard output and the round trip in seconds."""
-        return self.loop.run_until_complete(asyncio.wait_for(self._run(code), timeout))
-
-    async def _run(self, code: str) -> tuple[str, float]:
-        msg_id = uuid.uuid4().hex
-        message = {
-            "header": {
-                "msg_id": msg_id,
-                "msg_type": "execute_request",
-                "username": self.name,
-                "session": uuid.uuid4().hex,
-                "version": "5.3",
-                "date": "",
-            },
-            "parent_header": {},
-            "metadata": {},
-            "content": {"code": code, "silent": False, "store_history": False},
-            "channel": "shell",
-            "buffers": [],
-        }
-        started = time.perf_counter()
-        await self.ws.write_message(json.dumps(message))
-        out, replied, idle = [], None, False
-        while replied is None or not idle:
-            raw = await self.ws.read_message()
-            if raw is None:
-                raise RuntimeError(f"{self.name}: the kernel's websocket closed")
-            if isinstance(raw, bytes):
-                continue
-            got = json.loads(raw)
-            if got.get("parent_header", {}).get("msg_id") != msg_id:
-                continue
-            kind, content = got["msg_type"], got["content"]
-            if kind == "stream":
-                out.append(content["text"])
-            elif kind == "error":
-                raise RuntimeError(f"{self.name}: {content['ename']}: {content['evalue']}")
-            elif kind == "execute_reply":
-                replied = time.perf_counter() - started
-            elif kind == "status" and content["execution_state"] == "idle":
-                idle = True
-        return "".join(out), replied
-
-    def close(self) -> None:
-        self.loop.run_until_complete(self._close())
-        self.session.delete(
-            f"{self.base}{self.prefix}api/kernels/{self.id}",
-            headers={"X-XSRFToken": self.xsrf},
-            timeout=60,
-        )
-        self.loop.close()
-
-
 class Person(threading.Thread):
     def __init__(self, running, name: str, saves: int, barrier: threading.Barrier, poller):  # noqa: ANN001
         super().__init__(daemon=True)
@@ -269,16 +152,12 @@ class Person(threading.Thread):
             raise RuntimeError(f"/user/{name}/ answered {opened.status_code}")
         kernel = Kernel(url, session, name)
         try:
-            out, _ = kernel.run(SETUP)
-            problem = json.loads(out.strip().splitlines()[-1])["problem"]
-            if problem:
-                raise RuntimeError(problem)
+            open_stories(kernel)
             self.waited = True
             self.barrier.wait()  # every kernel ready: the saves overlap
             for n in range(1, self.saves + 1):
-                out, trip = kernel.run(SAVE.format(id=f"b{n}", n=n))
-                done = json.loads(out.strip().splitlines()[-1])
-                if done["ok"]:
+                done, trip = save_story(kernel, f"b{n}", n)
+                if acknowledged(done):
                     self.saved.append(f"b{n}")
                     self.save_seconds.append(done["seconds"])
                     self.round_trips.append(trip)

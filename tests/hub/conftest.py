@@ -261,16 +261,22 @@ def hub(tmp_path_factory):
         cleanup(running)
 
 
-def servers_of(name: str) -> list[psutil.Process]:
-    """``name``'s server processes (``jupyterhub-singleuser`` running as their account); a
-    process that ends while they are looked at is left out."""
+def processes_of(name: str) -> list[psutil.Process]:
+    """Every live process running as ``name``'s account (a zombie, or a process that ends
+    while they are looked at, is left out)."""
     from workbook.hub.accounts import account
 
     uid = account(name).pw_uid
     return [
         p
-        for p in psutil.process_iter(["uids", "cmdline"])
+        for p in psutil.process_iter(["uids", "cmdline", "status"])
         if p.info["uids"] is not None
         and p.info["uids"].real == uid
-        and "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or ())
+        and p.info["status"] != psutil.STATUS_ZOMBIE
     ]
+
+
+def servers_of(name: str) -> list[psutil.Process]:
+    """``name``'s server processes (``jupyterhub-singleuser`` running as their account)."""
+    mine = processes_of(name)
+    return [p for p in mine if "jupyterhub-singleuser" in " ".join(p.info["cmdline"] or ())]
