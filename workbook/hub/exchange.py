@@ -56,11 +56,13 @@ class Refused(HubError):
     person who asked, as it is."""
 
 
-def check_workshop(name: str) -> str:
+def check_workshop(name: str, field: str = "workshop", hint: str = "") -> str:
+    """``name`` if it can name a workshop (and its group); else one line naming ``field`` (where
+    the name came from), the name, the rule, and ``hint``."""
     if not WORKSHOP.fullmatch(name or ""):
         raise HubError(
-            f"workshop: {name!r} is not allowed; use 1 to 28 lower-case letters, digits and "
-            "hyphens, starting with a letter or digit"
+            f"{field}: {name!r} is not allowed; use 1 to 28 lower-case letters, digits and "
+            f"hyphens, starting with a letter or digit{hint}"
         )
     return name
 
