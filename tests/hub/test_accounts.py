@@ -169,3 +169,95 @@ def test_a_home_that_is_not_the_accounts_own_is_refused(stopped: RunningHub):
         "folder; move it away\n"
     )
     assert squatted.stat().st_uid == 0 and name not in stopped.layout.people()
+
+
+def add_user_cli(hub: RunningHub, name: str, role: str = "trainee"):  # noqa: ANN201
+    """``hub add-user`` as a command, its outcome returned (not raised)."""
+    from tests.hub.conftest import run_workbook
+
+    secret = hub.folder.parent / "pw"
+    secret.write_text("a-password\n")
+    return run_workbook(
+        "hub", "add-user", hub.folder, name, "--role", role, "--password-file", secret, check=False
+    )
+
+
+def test_two_hubs_on_one_machine_never_take_over_or_remove_each_others_people(
+    stopped: RunningHub, tmp_path
+):
+    from tests.hub.conftest import run_workbook
+
+    name = stopped.add_user("practitioner")
+    entry, hashed = pwd.getpwnam(f"wb-{name}"), shadow(f"wb-{name}")
+    assert entry.pw_gecos == f"workbook hub {stopped.layout.hub_id} practitioner"
+    other = make_hub(tmp_path / "other")
+    try:
+        assert other.layout.hub_id != stopped.layout.hub_id
+        done = add_user_cli(other, name)
+        assert done.returncode == 1
+        assert done.stderr == (
+            f"workbook: error: user name: the account 'wb-{name}' was made by another workbook "
+            "hub, not this one; choose another name\n"
+        )
+        done = run_workbook("hub", "remove-user", other.folder, name, "--yes", check=False)
+        assert done.returncode == 1 and "made by another workbook hub" in done.stderr
+        assert pwd.getpwnam(f"wb-{name}") == entry and shadow(f"wb-{name}") == hashed
+        assert (stopped.homes / f"wb-{name}").is_dir() and other.layout.people() == {}
+    finally:
+        cleanup(other)
+    assert pwd.getpwnam(f"wb-{name}") == entry  # the other hub's cleanup left it too
+
+
+def test_an_account_no_hub_made_is_refused(stopped: RunningHub):
+    import subprocess
+
+    from tests.hub.conftest import new_name
+
+    name = new_name("t")
+    subprocess.run(
+        ["useradd", "--no-create-home", "--comment", "someone", f"wb-{name}"], check=True
+    )
+    try:
+        done = add_user_cli(stopped, name)
+        assert done.returncode == 1 and "was made by no workbook hub" in done.stderr
+        assert pwd.getpwnam(f"wb-{name}").pw_gecos == "someone"
+        assert stopped.layout.people() == {}
+    finally:
+        subprocess.run(["userdel", f"wb-{name}"], check=True)
+
+
+@pytest.mark.parametrize("problem", ["others-write", "not-root"])
+def test_a_homes_folder_others_could_write_to_is_refused_before_any_account(
+    stopped: RunningHub, problem
+):
+    from tests.hub.conftest import new_name
+
+    if problem == "others-write":
+        stopped.homes.chmod(0o777)
+    else:
+        import os
+
+        os.chown(stopped.homes, 65534, -1)  # nobody's
+    name = new_name("t")
+    stopped.names.add(name)
+    done = add_user_cli(stopped, name)
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"workbook: error: homes: {stopped.homes} must be owned by root and writable by root only"
+    )
+    with pytest.raises(KeyError):
+        pwd.getpwnam(f"wb-{name}")
+    assert list(stopped.homes.iterdir()) == [] and stopped.layout.people() == {}
+
+
+def test_init_refuses_a_homes_folder_others_can_write_to(tmp_path):
+    from tests.hub.conftest import run_workbook
+
+    requirements()
+    folder = tmp_path / "hub"
+    done = run_workbook("hub", "init", folder, "--admin", "a", "--homes", "/tmp", check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "workbook: error: homes: /tmp must be owned by root and writable by root only"
+    )
+    assert not folder.exists()

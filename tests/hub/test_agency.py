@@ -98,6 +98,27 @@ def test_adding_a_practitioner_again_keeps_their_records_and_their_connection(ag
     assert second == first == hub.layout.records_url(pat)  # a running server keeps working
     listed = as_account(pat, WORKBOOK, "clients", env=[f"WORKBOOK_DB={second}"])
     assert "lana" in listed.stdout, listed.stderr
-    hub.add_user("supervisor", pat)  # no longer a practitioner: no connection handed over
-    assert hub.layout.records_url(pat) is None
     assert Path(url_file).read_text().count("\n") == 1
+
+
+def test_a_practitioner_with_records_in_the_database_keeps_their_role(agency):
+    """Made a supervisor, they would no longer be handed their records: refused, all kept."""
+    hub, admin = agency
+    pat = hub.add_user("practitioner", new_name("p"))
+    url = hub.layout.records_url(pat)
+    secret = hub.folder.parent / "pw"
+    secret.write_text("another-password\n")
+    done = subprocess.run(
+        [WORKBOOK, "hub", "add-user", hub.folder, pat, "--role", "supervisor"]
+        + ["--password-file", secret],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        f"workbook: error: role: {pat} is a practitioner whose records are in the agency's "
+        f"database (schema wb-{pat}); as a supervisor they could no longer reach them."
+    )
+    assert hub.layout.people()[pat] == "practitioner" and hub.layout.records_url(pat) == url
+    assert "practitioner" in pwd.getpwnam(f"wb-{pat}").pw_gecos
+    assert schemas_and_roles(admin, pat) == [("role", f"wb-{pat}"), ("schema", f"wb-{pat}")]

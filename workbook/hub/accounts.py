@@ -21,7 +21,7 @@ from ..files import write_private
 from .layout import Hub, HubError, check_homes, check_name, check_role
 
 PREFIX = "wb-"
-MARK = "workbook hub"  # the accounts' comment field (GECOS) starts with it
+MARK = "workbook hub"  # the accounts' comment field (GECOS): "workbook hub HUB-ID ROLE"
 
 
 def system_name(name: str) -> str:
@@ -38,6 +38,22 @@ def home(hub: Hub, name: str) -> Path:
     return hub.homes / system_name(name)
 
 
+def mark(hub: Hub) -> str:
+    """What the comment of every account ``hub`` made starts with: its id, not only a kind."""
+    return f"{MARK} {hub.hub_id}"
+
+
+def check_owned(hub: Hub, found: pwd.struct_passwd) -> None:
+    """Refuse an account this hub did not make: another hub's person, or nobody's."""
+    if found.pw_gecos == mark(hub) or found.pw_gecos.startswith(mark(hub) + " "):
+        return
+    whose = "another workbook hub" if found.pw_gecos.startswith(MARK) else "no workbook hub"
+    raise HubError(
+        f"user name: the account {found.pw_name!r} was made by {whose}, not this one; "
+        "choose another name"
+    )
+
+
 def account(name: str) -> pwd.struct_passwd | None:
     try:
         return pwd.getpwnam(system_name(name))
@@ -47,23 +63,20 @@ def account(name: str) -> pwd.struct_passwd | None:
 
 def ensure_account(hub: Hub, name: str, role: str) -> pwd.struct_passwd:
     """Create ``wb-NAME`` (with its own group and a 0700 home under the hub's homes), or bring
-    an existing one up to date. An account of that name not made by a hub is refused."""
+    an existing one up to date. An account of that name this hub did not make is refused."""
     check_role(role)
     login, folder = system_name(name), home(hub, name)
     found = account(name)
-    comment = f"{MARK} {role}"
+    comment = f"{mark(hub)} {role}"
     if not hub.homes.is_dir():
         hub.homes.mkdir(mode=0o755, parents=True)
     check_homes(hub.homes)
+    if found is not None:
+        check_owned(hub, found)
     if found is None:
         _run(
             ["useradd", "--home-dir", str(folder), "--no-create-home", "--user-group"]
             + ["--shell", "/usr/sbin/nologin", "--comment", comment, login]
-        )
-    elif not found.pw_gecos.startswith(MARK):
-        raise HubError(
-            f"user name: the account {login!r} exists and was not made by a workbook hub; "
-            "choose another name"
         )
     else:
         _run(["usermod", "--comment", comment, "--home", str(folder), login])
@@ -92,8 +105,7 @@ def remove_account(hub: Hub, name: str) -> bool:
     found = account(name)
     if found is None:
         return False
-    if not found.pw_gecos.startswith(MARK):
-        raise HubError(f"user name: the account {found.pw_name!r} was not made by a workbook hub")
+    check_owned(hub, found)
     _end_processes(found.pw_uid)
     _run(["userdel", "--remove", found.pw_name], ok=(0, 12))  # 12: the home was gone already
     return True

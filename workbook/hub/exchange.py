@@ -41,7 +41,7 @@ from ..files import rename, write_whole
 from ..model.records import SLUG
 from . import accounts
 from .asuser import AsUserError, TooLarge, run, size_text, stream
-from .layout import Hub, HubError
+from .layout import Hub, HubError, check_homes
 
 ROOT_NAME = ".workbook-exchange"
 GROUP_PREFIX = "wbw-"  # a workshop's group; not "wb-", the prefix of the people's own accounts
@@ -98,18 +98,6 @@ def group_folder(path: Path, gid: int, mode: int) -> Path:
     return path
 
 
-def _check_homes(hub: Hub) -> None:
-    """The homes folder must be root's and closed to writing by others: whoever could write
-    there could swap the exchange for a folder of their own."""
-    hub.homes.mkdir(mode=0o755, parents=True, exist_ok=True)
-    found = os.stat(hub.homes)
-    if found.st_uid != 0 or found.st_mode & 0o022:
-        raise HubError(
-            f"{hub.homes}: the homes folder must be owned by root and writable by root only "
-            "(the workshops' inboxes are kept in it)"
-        )
-
-
 def ensure_workshop(hub: Hub, workshop: str) -> Path:
     """The workshop's inbox folder, and its group (made if missing)."""
     group = group_name(workshop)
@@ -118,7 +106,8 @@ def ensure_workshop(hub: Hub, workshop: str) -> Path:
     except KeyError:
         _system(["groupadd", group])
         gid = grp.getgrnam(group).gr_gid
-    _check_homes(hub)
+    hub.homes.mkdir(mode=0o755, parents=True, exist_ok=True)
+    check_homes(hub.homes)
     group_folder(root(hub), 0, 0o711)
     group_folder(workshops_dir(hub), 0, 0o711)
     return group_folder(workshop_dir(hub, workshop), gid, 0o750)

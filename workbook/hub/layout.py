@@ -2,8 +2,8 @@
 
 A hub is one folder, DIR (mode 0700, owned by root), written by ``workbook hub init``:
 
-    hub.json              settings (0600): admin, homes, hub database URL, records admin URL,
-                          idle timeout
+    hub.json              settings (0600): the hub's id (its accounts carry it), admin, homes,
+                          hub database URL, records admin URL, idle and start timeouts
     jupyterhub_config.py  generated; loads hub.json and people.json when the hub starts
     jupyterhub.sqlite     the hub's own database (unless hub.json names another)
     cookie_secret         0600, hex
@@ -22,6 +22,7 @@ folder on the way to it must be enterable by others (:func:`unreachable`); a che
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -117,6 +118,15 @@ class Hub:
         return self.settings().get("records_admin_url")
 
     @property
+    def hub_id(self) -> str:
+        """A random id of this hub, made by ``hub init``: it marks the accounts the hub made,
+        so two hubs on one machine never take over or remove each other's people."""
+        found = self.settings().get("id")
+        if found:
+            return found
+        return hashlib.sha256(str(self.folder).encode()).hexdigest()[:8]  # a hub made before
+
+    @property
     def idle_timeout(self) -> int:
         return int(self.settings()["idle_timeout"])
 
@@ -198,10 +208,13 @@ class Hub:
                         f"{option}: this hub's people already have their homes and records "
                         f"where it said before ({_shown(kept)}); it cannot change now"
                     )
+        if given_homes is not None and Path(given_homes).exists():
+            check_homes_owner(Path(given_homes))  # before anything is written
         private_dir(self.folder)
         os.chmod(self.folder, DIR_MODE)
         records = db_url if db_url is not None else old.get("records_admin_url")
         settings = {
+            "id": old.get("id") or secrets.token_hex(4),
             "admin": admin,
             "homes": given_homes or old.get("homes") or str(DEFAULT_HOMES),
             "hub_db_url": records or f"sqlite:///{self.db_path}",
@@ -305,13 +318,27 @@ def check_reachable() -> None:
 
 
 def check_homes(homes: Path) -> None:
-    """Refuse a homes folder that people could not reach their own home through."""
+    """Refuse a homes folder that people could not reach their own home through, or that
+    someone but root could write to (:func:`check_homes_owner`)."""
+    check_homes_owner(homes)
     closed = unreachable([homes])
     if closed:
         raise HubError(
             f"homes: {homes} cannot be reached by the people whose homes it holds: others may not "
             f"enter {_listed(closed)}; choose another folder, or run `chmod o+x "
             f"{_listed(closed, ' ')}`"
+        )
+
+
+def check_homes_owner(homes: Path) -> None:
+    """Refuse a homes folder someone but root could write to: whoever could would swap a
+    person's home (or the workshops' inboxes kept there) for a folder of their own."""
+    found = homes.stat()
+    if found.st_uid != 0 or found.st_mode & 0o022:
+        raise HubError(
+            f"homes: {homes} must be owned by root and writable by root only (people's homes "
+            f"and the workshops' inboxes are kept in it); run `chown root {homes}` and "
+            f"`chmod go-w {homes}`, or choose another folder"
         )
 
 

@@ -41,6 +41,14 @@ def add(folder: Path, name: str, role: str, password_file: Path) -> str:
     password = read_password(password_file)
     hub = Hub(folder)
     settings = hub.settings()
+    was = hub.people().get(name)
+    if was == "practitioner" != role and settings.get("records_admin_url"):
+        raise HubError(
+            f"role: {name} is a practitioner whose records are in the agency's database (schema "
+            f"{accounts.system_name(name)}); as a {role} they could no longer reach them. Keep "
+            f"them a practitioner and add the new role under another name, or back up their "
+            f"records and remove them first (`workbook hub remove-user`)"
+        )
     existed = accounts.account(name) is not None
     entry = accounts.ensure_account(hub, name, role)
     accounts.set_password(name, password)
@@ -56,7 +64,7 @@ def add(folder: Path, name: str, role: str, password_file: Path) -> str:
         hub.save_records_url(name, url)  # the copy the hub hands to their server
         accounts.write_as(entry, Path(entry.pw_dir) / DB_URL, url.encode("utf-8") + b"\n")
     else:
-        hub.save_records_url(name, None)  # no longer a practitioner: no connection handed over
+        hub.save_records_url(name, None)  # never a practitioner here: no connection handed over
     people = hub.people()
     people[name] = role
     hub.save_people(people)
@@ -74,8 +82,11 @@ def remove(folder: Path, name: str) -> str:
     settings = hub.settings()
     people = hub.people()
     role = people.pop(name, None)
-    if role is None and accounts.account(name) is None:
+    found = accounts.account(name)
+    if role is None and found is None:
         raise HubError(f"user name: {name!r} is not one of this hub's people")
+    if found is not None:
+        accounts.check_owned(hub, found)  # before anything: another hub's person stays theirs
     hub.save_people(people)  # first: from now on they cannot sign in
     api = connect(hub)
     if api is not None:

@@ -56,9 +56,10 @@ def _check(hub: Hub, trainees: list[Trainee], educators: list[str]) -> None:
         if role not in (None, "trainee"):
             problems.append(f"trainee {t.id!r}: is a {role} on this hub; give them another id")
         elif role is None and accounts.account(t.id) is not None and t.id != hub.admin:
-            found = accounts.account(t.id)
-            if not found.pw_gecos.startswith(accounts.MARK):
-                problems.append(f"trainee {t.id!r}: the account {found.pw_name} is not the hub's")
+            try:
+                accounts.check_owned(hub, accounts.account(t.id))
+            except HubError as exc:
+                problems.append(f"trainee {t.id!r}: {exc}")
     for name in educators:
         if people.get(name) != "educator":
             problems.append(

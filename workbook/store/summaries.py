@@ -106,7 +106,6 @@ class _Rows:
         # key's index and a sort per client: a third slower than a scan and one sort.
         ordered = sorted(found, key=itemgetter(keys.index("client_pk"), keys.index("position")))
         grouped = groupby(ordered, key=itemgetter(keys.index("client_pk")))
-        self.fields = fields
         self.by_client: dict[int, list[tuple]] = {
             pk: [make(pick(row)) for row in rows]
             if more is None
