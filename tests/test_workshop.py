@@ -304,3 +304,79 @@ def test_the_cohort_report_shows_links_and_hostile_names_as_text(tmp_path, case_
     assert not re.search(rf"<[a-z]+\s[^<>]*{EVIL}", page)  # in no element's attribute
     text = html.unescape(re.sub(r"<[^>]+>", "", page))
     assert LINK in text and "<b>Ana</b>\nSilva 🎯" in text
+
+
+def _two_trainees(tmp_path, case_file) -> Path:
+    from workbook.workshop import create
+
+    out = tmp_path / "crafted"
+    roster = "id,name,email\nana,Ana Silva,ana@example.org\nben,Ben Okafor,ben@example.org\n"
+    create(_roster(tmp_path, roster), case_file, out)
+    return out
+
+
+def test_a_crafted_view_in_a_trainees_database_cannot_call_the_readers_functions(
+    tmp_path, case_file
+):
+    """A trainee controls their database's schema: a view that calls a function of the
+    reader's connection (here one with a side effect, registered on every connection) is
+    refused, not run, and the trainee is reported unreadable by their label."""
+    import sqlite3
+    from contextlib import closing
+
+    from sqlalchemy import Engine, event
+
+    out = _two_trainees(tmp_path, case_file)
+    with closing(sqlite3.connect(out / "ana" / "practice.db")) as db:
+        head = db.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        db.executescript(
+            "DROP TABLE alembic_version;"
+            f"CREATE VIEW alembic_version AS SELECT boom() || '' AS x, '{head}' AS version_num;"
+        )
+    called = []
+
+    def register(dbapi_connection, _record) -> None:  # noqa: ANN001
+        dbapi_connection.create_function("boom", 0, lambda: called.append(1) or "")
+
+    event.listen(Engine, "connect", register)
+    try:
+        members = cohort.load(out)
+    finally:
+        event.remove(Engine, "connect", register)
+    assert called == []
+    assert members[0].case is None
+    assert members[0].problem == "unreadable: unsafe use of boom()"
+    assert members[1].case is not None  # the others are read as usual
+
+
+def test_a_practice_from_an_older_version_is_read_from_a_copy_never_written(tmp_path, case_file):
+    """Reading must not write to a trainee's file: an older practice is upgraded in a private
+    copy (a trigger the trainee planted on the version table would fire on an upgrade in
+    place), and nothing is left beside it."""
+    from sqlalchemy import text
+
+    from workbook.store import cases, engine
+
+    out = _two_trainees(tmp_path, case_file)
+    path = out / "ben" / "practice.db"
+    path.unlink()
+    old = engine.make_engine(engine.sqlite_url(path))
+    engine.upgrade(old, "0002")
+    with old.begin() as conn:
+        cases.write_case(conn, read_case(case_file), None)
+        conn.execute(text("CREATE TABLE fired (n INTEGER)"))
+        conn.execute(
+            text(
+                "CREATE TRIGGER planted AFTER UPDATE ON alembic_version "
+                "BEGIN INSERT INTO fired VALUES (1); END"
+            )
+        )
+        conn.execute(text("PRAGMA journal_mode = DELETE"))
+    old.dispose()
+    before = path.read_bytes()
+    members = cohort.load(out)
+    assert members[1].case == read_case(case_file) and members[1].problem is None
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir() if p.name.startswith("practice")) == [
+        "practice.db"
+    ]

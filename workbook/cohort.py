@@ -92,22 +92,44 @@ def load(
                 try:
                     case = reader.read(practice, meta["case"])
                     members.append(Member(tid, label, case, changes=compare(given, case)))
-                except WorkbookError as exc:  # said without the folder or id: they name the trainee
-                    reason = str(exc).replace(str(folder), "the practice").replace(tid, label)
+                except (WorkbookError, ValueError) as exc:  # a crafted row fails validation
+                    # said without the folder or id: they name the trainee
+                    reason = str(exc) if isinstance(exc, WorkbookError) else _first_line(exc)
+                    reason = reason.replace(str(folder), "the practice").replace(tid, label)
                     members.append(Member(tid, label, None, f"unreadable: {reason}"))
             if progress:
                 progress(members[-1])
     return members
 
 
+def _first_line(exc: Exception) -> str:
+    return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
 class _Reader:
     """Reads many trainees' practices through one connection, attaching each database in turn,
-    so the queries are compiled once for the whole cohort rather than once per practice."""
+    so the queries are compiled once for the whole cohort rather than once per practice.
+
+    A trainee made their database and controls everything in it, schema included, and the
+    reader may be root (``workshop collect --hub`` and ``feedback`` read the hand-ins in the
+    hub's inbox). So each is attached read-only and immutable, on a connection that distrusts
+    schemas and refuses writes (:func:`workbook.backup.snapshot.open_untrusted`): a view or a
+    trigger they crafted cannot call the reader's functions, and nothing is written to their
+    file or beside it. A practice made by an older version is upgraded in a private copy, never
+    in place. Reading as the educator instead (:mod:`workbook.hub.asuser`) would not do: a
+    workshop may have no educator, or several, and the report is root's to write."""
 
     def __enter__(self) -> _Reader:
+        import sqlite3
+
         from sqlalchemy import create_engine
 
-        self.engine = create_engine("sqlite://")
+        from .backup.snapshot import distrust
+
+        def connect() -> sqlite3.Connection:  # URIs allowed, so ATTACH takes one
+            return distrust(sqlite3.connect(":memory:", uri=True, check_same_thread=False))
+
+        self.engine = create_engine("sqlite://", creator=connect)
         self.conn = self.engine.connect()
         self.attached = self.conn.execution_options(schema_translate_map={None: "trainee"})
         return self
@@ -119,11 +141,14 @@ class _Reader:
     def read(self, practice: Practice, client: str) -> Case:
         from sqlalchemy.exc import DBAPIError
 
+        from .backup.snapshot import untrusted_uri
         from .store import cases
         from .store.engine import HEAD
 
         try:
-            self.conn.exec_driver_sql("ATTACH DATABASE ? AS trainee", (str(practice.db_path),))
+            self.conn.exec_driver_sql(
+                "ATTACH DATABASE ? AS trainee", (untrusted_uri(practice.db_path),)
+            )
         except DBAPIError as exc:
             self.conn.rollback()
             raise WorkbookError(str(exc.orig).splitlines()[0]) from None
@@ -131,9 +156,8 @@ class _Reader:
             version = self.conn.exec_driver_sql(
                 "SELECT version_num FROM trainee.alembic_version"
             ).scalar()
-            if version != HEAD:  # made by another version: the store upgrades it first
-                with practice.open(create=False) as store:
-                    return store.load(client)
+            if version != HEAD:  # made by another version: the store upgrades a copy first
+                return _upgraded(practice, client)
             pk = cases.client_pk(self.attached, client)
             if pk is None:
                 raise WorkbookError(f"the practice case {client!r} is not in the practice")
@@ -143,6 +167,32 @@ class _Reader:
         finally:
             self.conn.rollback()
             self.conn.exec_driver_sql("DETACH DATABASE trainee")
+
+
+def _upgraded(practice: Practice, client: str) -> Case:
+    """``client`` read from a private copy of an older practice, upgraded by the store: the
+    trainee's own file is left as it is (and the copy is made with the untrusted reader's
+    rules: read-only, immutable)."""
+    import sqlite3
+    import tempfile
+    from contextlib import closing
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .backup.snapshot import open_untrusted
+
+    with tempfile.TemporaryDirectory(prefix="wb-cohort-") as tmp:
+        copy = Practice(Path(tmp))
+        try:
+            with (
+                closing(open_untrusted(practice.db_path)) as source,
+                closing(sqlite3.connect(copy.db_path)) as target,
+            ):
+                source.backup(target)
+            with copy.open(create=False) as store:
+                return store.load(client)
+        except (sqlite3.Error, SQLAlchemyError) as exc:
+            raise WorkbookError(f"the practice could not be upgraded: {exc}") from None
 
 
 def _read(members: list[Member]) -> list[Member]:

@@ -92,3 +92,28 @@ def test_bad_arguments_are_one_line_and_write_nothing(
     assert _files(hub_dir) == before
     with pytest.raises(KeyError):
         pwd.getpwnam("wb-sam-x1")
+
+
+def test_a_workshop_named_after_its_roster_file_says_where_a_bad_name_came_from(hub_dir, tmp_path):
+    """Without --workshop the name is the roster file's: a bad one is said to come from there,
+    since the user never typed it, and nothing is made."""
+    from workbook.casefile import write_case
+    from workbook.sample import sample_case
+
+    roster = tmp_path / "My Class.csv"
+    roster.write_text("id,name,email\nana-x1,Ana,ana@example.org\n")
+    case = write_case(sample_case(), tmp_path / "lana.yaml")
+    before = _files(hub_dir)
+    result = run("workshop", "create", roster, "--case", case, "--hub", hub_dir)
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(
+        "workbook: error: workshop name (from the roster file name 'My Class.csv'): "
+        "'My Class' is not allowed"
+    )
+    assert result.output.rstrip().endswith("; give one with --workshop")
+    assert result.output.count("\n") == 1
+    assert _files(hub_dir) == before
+    with pytest.raises(KeyError):
+        pwd.getpwnam("wb-ana-x1")
+    named = run("workshop", "create", roster, "--case", case, "--hub", hub_dir, "--workshop", "A!")
+    assert named.output.startswith("workbook: error: workshop: 'A!' is not allowed")

@@ -46,10 +46,39 @@ def describe(path: Path) -> tuple[str | None, dict[str, int]]:
         engine.dispose()
 
 
-def integrity_check(path: Path) -> str:
-    """``ok``, or SQLite's first complaint about the database file at ``path``."""
+# A database someone else made (a trainee's hand-in, read as root or by an educator) is read
+# only through these: opened read-only and immutable (no lock, no journal, nothing written
+# beside it), with its schema distrusted (views, triggers, CHECK constraints and indexes may not
+# call any function that is not marked harmless, so a crafted schema cannot run the reader's
+# own functions) and every write refused on the connection (a trigger has nothing to fire on).
+UNTRUSTED_PRAGMAS = ("PRAGMA trusted_schema = OFF", "PRAGMA query_only = ON")
+
+
+def untrusted_uri(path: Path) -> str:
+    """The URI that opens (or attaches) the database at ``path`` read-only and immutable."""
+    return Path(path).absolute().as_uri() + "?mode=ro&immutable=1"
+
+
+def distrust(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Make ``conn`` refuse writes and distrust the schemas it reads (see above)."""
+    for pragma in UNTRUSTED_PRAGMAS:
+        conn.execute(pragma)
+    return conn
+
+
+def open_untrusted(path: Path) -> sqlite3.Connection:
+    """A connection to someone else's database at ``path``: read-only, immutable, distrusted."""
+    return distrust(sqlite3.connect(untrusted_uri(path), uri=True))
+
+
+def integrity_check(path: Path, *, untrusted: bool = False) -> str:
+    """``ok``, or SQLite's first complaint about the database file at ``path``; ``untrusted``
+    for a file someone else made (:func:`open_untrusted`)."""
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        opened = (
+            open_untrusted(path) if untrusted else sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        )
+        with closing(opened) as conn:
             return conn.execute("PRAGMA integrity_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         return str(exc)

@@ -197,6 +197,8 @@ def workshop_create(
         raise click.UsageError("give either --out (a workshop folder) or --hub (a hub folder)")
     if hub_dir is None and (name or educators):
         raise click.UsageError("--workshop and --educator go with --hub")
+    if hub_dir is not None and name is None:
+        name = _name_from_roster(roster)
     total = len(read_roster(roster))
     done = (
         "trainees enrolled; those enrolled keep their accounts and practices"
@@ -211,9 +213,7 @@ def workshop_create(
         if hub_dir is not None:
             from ..hub.workshops import create as create_on_hub
 
-            made = create_on_hub(
-                hub_dir, roster, case_file, name or roster.stem, list(educators), progress=tick
-            )
+            made = create_on_hub(hub_dir, roster, case_file, name, list(educators), progress=tick)
         else:
             from ..workshop import create
 
@@ -224,6 +224,18 @@ def workshop_create(
     click.echo(f"enrolled {len(made['trainees'])} trainee(s) in workshop {made['workshop']}")
     if made["passwords"]:
         click.echo(f"their new passwords are in {made['passwords']} (root only): hand them out")
+
+
+def _name_from_roster(roster: Path) -> str:
+    """The workshop's name when --workshop is not given: the roster file's name without its
+    ending. A name that cannot be used says it came from there, since nobody typed it."""
+    from ..hub.exchange import check_workshop
+
+    return check_workshop(
+        roster.stem,
+        f"workshop name (from the roster file name {roster.name!r})",
+        "; give one with --workshop",
+    )
 
 
 @workshop.command("collect")

@@ -10,7 +10,8 @@ what the person can read.
 
 Operations (the child's side is :func:`main`):
 
-    snapshot PRACTICE          the practice database as of one moment (VACUUM INTO), raw bytes
+    snapshot PRACTICE [LIMIT]  the practice database as of one moment (VACUUM INTO), raw bytes;
+                               refused when larger than LIMIT bytes
     deidentify PRACTICE CLIENT a de-identified copy of CLIENT's case, as JSON
                                ({"case": YAML text, "report": text, "summary": line});
                                refused, exit status 3, when the client has not consented
@@ -18,19 +19,27 @@ Operations (the child's side is :func:`main`):
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pwd
+import selectors
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import WorkbookError
 
 REFUSED = 3  # the child's exit status for a refusal (no consent): its message is for the user
 DB_URL = Path(".workbook") / "db-url"  # a practitioner's own PostgreSQL role (hub-pg)
 TIMEOUT = 300  # seconds for one child
+OUTPUT_LIMIT = 64 << 20  # bytes a child may print by default (a de-identified case is far less)
+CHUNK = 1 << 16  # bytes read from a child at a time
+SAID = 8000  # bytes of a child's complaints kept
 
 
 class AsUserError(WorkbookError):
@@ -41,9 +50,33 @@ class AsUserError(WorkbookError):
         self.refused = refused
 
 
-def run(entry: pwd.struct_passwd, *args: str, data: bytes | None = None) -> bytes:
+class TooLarge(AsUserError):
+    """The child's output went past the limit it was read with: it was stopped there."""
+
+
+def run(
+    entry: pwd.struct_passwd, *args: str, data: bytes | None = None, limit: int = OUTPUT_LIMIT
+) -> bytes:
     """Run ``python -m workbook.hub.asuser ARGS`` as the account ``entry`` (``data`` on its
-    input); its output. A new process, never a fork: safe from the service's worker threads."""
+    input); its output (at most ``limit`` bytes, else :class:`TooLarge`). A new process, never
+    a fork: safe from the service's worker threads."""
+    out = io.BytesIO()
+    stream(entry, args, out, limit, data=data)
+    return out.getvalue()
+
+
+def stream(
+    entry: pwd.struct_passwd,
+    args: tuple[str, ...] | list[str],
+    out: BinaryIO,
+    limit: int,
+    *,
+    data: bytes | None = None,
+) -> int:
+    """Run the child as in :func:`run`, writing its output to ``out`` as it comes; the bytes
+    written. The child runs as the person, who could make it print without end: more than
+    ``limit`` bytes stop it (killed) with :class:`TooLarge`, so root never holds more than a
+    chunk of it in memory, and its complaints are kept to their first few thousand bytes."""
     home = Path(entry.pw_dir)
     env = {
         "HOME": str(home),
@@ -53,25 +86,79 @@ def run(entry: pwd.struct_passwd, *args: str, data: bytes | None = None) -> byte
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    done = subprocess.run(
-        # -I: their home (the folder it starts in) is not on the import path, nor are PYTHON*
-        # variables read, so nothing a person planted can stand in for the workbook's code
-        [sys.executable, "-I", "-B", "-m", "workbook.hub.asuser", *args],
-        user=entry.pw_uid,
-        group=entry.pw_gid,
-        extra_groups=[],
-        env=env,
-        cwd="/",
-        input=data,
-        capture_output=True,
-        timeout=TIMEOUT,
-        umask=0o077,
-    )
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        message = lines[-1] if lines else f"exit status {done.returncode}"
-        raise AsUserError(message.removeprefix("workbook: error: "), done.returncode == REFUSED)
-    return done.stdout
+    with tempfile.TemporaryFile() as given:  # the input, if any, from a file: no deadlock
+        given.write(data or b"")
+        given.seek(0)
+        child = subprocess.Popen(
+            # -I: their home (the folder it starts in) is not on the import path, nor are
+            # PYTHON* variables read, so nothing a person planted can stand in for the code
+            [sys.executable, "-I", "-B", "-m", "workbook.hub.asuser", *args],
+            user=entry.pw_uid,
+            group=entry.pw_gid,
+            extra_groups=[],
+            env=env,
+            cwd="/",
+            stdin=given if data is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            umask=0o077,
+        )
+    deadline = time.monotonic() + TIMEOUT
+    try:
+        written, said = _drain(child, out, limit, deadline)
+        status = child.wait(timeout=max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        raise AsUserError(f"took longer than {TIMEOUT} seconds; stopped") from None
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    finally:
+        child.stdout.close()
+        child.stderr.close()
+    if status != 0:
+        lines = said.decode("utf-8", "replace").strip().splitlines()
+        message = lines[-1] if lines else f"exit status {status}"
+        raise AsUserError(message.removeprefix("workbook: error: "), status == REFUSED)
+    return written
+
+
+def _drain(
+    child: subprocess.Popen, out: BinaryIO, limit: int, deadline: float
+) -> tuple[int, bytes]:
+    """Read the child's output into ``out`` and its complaints (the first ``SAID`` bytes),
+    until both end; past ``limit`` bytes of output or the ``deadline``, an error (the caller
+    stops the child)."""
+    written, said = 0, bytearray()
+    with selectors.DefaultSelector() as selector:
+        selector.register(child.stdout, selectors.EVENT_READ)
+        selector.register(child.stderr, selectors.EVENT_READ)
+        while selector.get_map():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AsUserError(f"took longer than {TIMEOUT} seconds; stopped")
+            for key, _ in selector.select(timeout=left):
+                chunk = os.read(key.fileobj.fileno(), CHUNK)
+                if not chunk:
+                    selector.unregister(key.fileobj)
+                elif key.fileobj is child.stderr:
+                    said += chunk[: max(0, SAID - len(said))]
+                else:
+                    written += len(chunk)
+                    if written > limit:
+                        raise TooLarge(f"more than {size_text(limit)}; stopped there")
+                    out.write(chunk)
+    return written, bytes(said)
+
+
+def size_text(n: int) -> str:
+    """A size for people: 200 MiB, 1.5 KiB, 12 bytes."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
 
 
 def call_as(entry: pwd.struct_passwd, fn: Callable[[], None]) -> None:
@@ -114,8 +201,10 @@ def _practice(path: str):  # noqa: ANN202 - a Practice
     return Practice.locate(Path(path), url or None)
 
 
-def snapshot(path: str) -> bytes:
-    import tempfile
+def snapshot(path: str, limit: str | None = None) -> bytes:
+    """The snapshot, sent on to the output as it is read (never whole in memory); refused,
+    naming its size, when it is larger than ``limit`` bytes (the parent stops it there too)."""
+    import shutil
 
     from ..backup.snapshot import take
 
@@ -125,7 +214,16 @@ def snapshot(path: str) -> bytes:
     with practice.open(create=False) as store, tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp) / "snapshot.db"
         take(store, target)
-        return target.read_bytes()
+        size = target.stat().st_size
+        if limit is not None and size > int(limit):
+            most = size_text(int(limit))
+            raise WorkbookError(
+                f"the practice is {size_text(size)} once copied, more than the {most} a hand-in "
+                "may be"
+            )
+        with target.open("rb") as copy:
+            shutil.copyfileobj(copy, sys.stdout.buffer, CHUNK)
+    return b""
 
 
 def deidentified(path: str, client: str) -> bytes:
@@ -153,8 +251,8 @@ def main(argv: list[str]) -> int:
 
     os.umask(0o077)
     try:
-        if argv[:1] == ["snapshot"] and len(argv) == 2:
-            out = snapshot(argv[1])
+        if argv[:1] == ["snapshot"] and len(argv) in (2, 3):
+            out = snapshot(*argv[1:])
         elif argv[:1] == ["deidentify"] and len(argv) == 3:
             out = deidentified(argv[1], argv[2])
         elif argv[:1] == ["write"] and len(argv) == 2:

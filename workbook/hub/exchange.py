@@ -40,13 +40,14 @@ from pathlib import Path
 from ..files import rename, write_whole
 from ..model.records import SLUG
 from . import accounts
-from .asuser import AsUserError, run
+from .asuser import AsUserError, TooLarge, run, size_text, stream
 from .layout import Hub, HubError, check_homes
 
 ROOT_NAME = ".workbook-exchange"
 GROUP_PREFIX = "wbw-"  # a workshop's group; not "wb-", the prefix of the people's own accounts
 WORKSHOP = re.compile(r"[a-z0-9][a-z0-9-]{0,27}")  # "wbw-" + 28 fit a 32-character group
 SQLITE_MAGIC = b"SQLite format 3\x00"
+HAND_IN_LIMIT = 200 << 20  # bytes: the largest snapshot of a practice a hand-in may be
 HANDIN = "practice.db"
 SUPERVISION = "supervision"
 
@@ -56,11 +57,13 @@ class Refused(HubError):
     person who asked, as it is."""
 
 
-def check_workshop(name: str) -> str:
+def check_workshop(name: str, field: str = "workshop", hint: str = "") -> str:
+    """``name`` if it can name a workshop (and its group); else one line naming ``field`` (where
+    the name came from), the name, the rule, and ``hint``."""
     if not WORKSHOP.fullmatch(name or ""):
         raise HubError(
-            f"workshop: {name!r} is not allowed; use 1 to 28 lower-case letters, digits and "
-            "hyphens, starting with a letter or digit"
+            f"{field}: {name!r} is not allowed; use 1 to 28 lower-case letters, digits and "
+            f"hyphens, starting with a letter or digit{hint}"
         )
     return name
 
@@ -167,8 +170,10 @@ def workshops_of(hub: Hub, name: str) -> list[str]:
 def hand_in(hub: Hub, name: str, workshop: str | None = None) -> dict:
     """Copy trainee ``name``'s practice, as of now, into the workshop's inbox.
 
-    The snapshot is taken by a child running as the trainee; root checks that it is a sound
-    SQLite database before it replaces an earlier hand-in (whole, in one rename)."""
+    The snapshot is taken by a child running as the trainee and streamed into the inbox, at
+    most ``HAND_IN_LIMIT`` bytes of it (:func:`_receive`); root checks that it is a sound SQLite
+    database, read as one the trainee made (read-only, its schema distrusted), before it
+    replaces an earlier hand-in (whole, in one rename). A refused one leaves nothing behind."""
     mine = workshops_of(hub, name)
     if workshop is None:
         if len(mine) != 1:
@@ -181,27 +186,48 @@ def hand_in(hub: Hub, name: str, workshop: str | None = None) -> dict:
     elif workshop not in mine:
         raise Refused(f"{name} is not a trainee of the workshop {workshop!r}")
     entry = _entry(name)
-    try:
-        data = run(entry, "snapshot", str(Path(entry.pw_dir) / "practice"))
-    except AsUserError as exc:
-        raise Refused(f"the practice could not be handed in: {exc}") from None
-    if not data.startswith(SQLITE_MAGIC):
-        raise Refused("the practice could not be handed in: the copy is not a database")
     folder = workshop_dir(hub, workshop)
     gid = _gid(folder)
     own = group_folder(folder / name, gid, 0o750)
-    staged = write_whole(own / f".incoming-{secrets.token_hex(4)}.db", data, mode=0o600)
-    from ..backup.snapshot import integrity_check
+    staged = own / f".incoming-{secrets.token_hex(4)}.db"
+    try:
+        _receive(entry, staged)
+        from ..backup.snapshot import integrity_check
 
-    verdict = integrity_check(staged)
-    if verdict != "ok":
+        verdict = integrity_check(staged, untrusted=True)  # the trainee's making
+        if verdict != "ok":
+            raise Refused(f"the practice could not be handed in: the copy is damaged ({verdict})")
+        os.chown(staged, 0, gid)
+        os.chmod(staged, 0o640)
+        rename(staged, own / HANDIN)
+    finally:
         staged.unlink(missing_ok=True)
-        raise Refused(f"the practice could not be handed in: the copy is damaged ({verdict})")
-    os.chown(staged, 0, gid)
-    os.chmod(staged, 0o640)
-    rename(staged, own / HANDIN)
     when = datetime.now(UTC).replace(microsecond=0)
     return {"workshop": workshop, "trainee": name, "handed_in": when.isoformat()}
+
+
+def _receive(entry: pwd.struct_passwd, staged: Path) -> None:
+    """The snapshot of the person's practice, taken by a child running as them, streamed into
+    the new file ``staged`` (root's, 0600) and never held whole in root's memory; refused past
+    ``HAND_IN_LIMIT`` bytes (the child says the practice's size when it sees it is too large;
+    root stops it at the limit whatever it does), or when it is not a database."""
+    practice = str(Path(entry.pw_dir) / "practice")
+    fd = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        try:
+            stream(entry, ["snapshot", practice, str(HAND_IN_LIMIT)], out, HAND_IN_LIMIT)
+        except TooLarge:
+            raise Refused(
+                f"the practice could not be handed in: its copy is more than the "
+                f"{size_text(HAND_IN_LIMIT)} a hand-in may be"
+            ) from None
+        except AsUserError as exc:
+            raise Refused(f"the practice could not be handed in: {exc}") from None
+        out.flush()
+        os.fsync(out.fileno())
+    with staged.open("rb") as copy:
+        if copy.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+            raise Refused("the practice could not be handed in: the copy is not a database")
 
 
 def handed_in(hub: Hub, workshop: str) -> list[str]:
