@@ -40,6 +40,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.browser.lab import ALL_RUN, KERNEL_IDLE
 from workbook.forms.links import workspace
 from workbook.generate import export
 from workbook.practice import Practice
@@ -47,12 +48,6 @@ from workbook.sample import sample_case
 
 WORKBOOK = Path(sys.executable).with_name("workbook")
 TIMEOUT_MS = 120_000
-KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
-    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
-ALL_RUN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-}"""
 
 
 def memory(pid: int) -> dict[str, float]:

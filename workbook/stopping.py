@@ -105,15 +105,23 @@ def end_children(grace: float = 0.3) -> list[int]:
         children = psutil.Process().children(recursive=True)
     except psutil.Error:
         return []
-    for child in children:
-        with contextlib.suppress(psutil.Error):
-            child.terminate()
-    _, alive = psutil.wait_procs(children, timeout=grace)
-    for child in alive:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
-    psutil.wait_procs(alive, timeout=grace)
+    end_processes(children, grace)
     return [c.pid for c in children]
+
+
+def end_processes(procs: list, grace: float) -> None:
+    """Ask each of ``procs`` (psutil processes) to end, and kill those left after ``grace``
+    seconds; one already gone is no matter."""
+    import psutil
+
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.terminate()
+    _, alive = psutil.wait_procs(procs, timeout=grace)
+    for proc in alive:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(alive, timeout=grace)
 
 
 class Loop(asyncio.SelectorEventLoop):

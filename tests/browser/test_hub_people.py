@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import SCREENSHOTS, TIMEOUT_MS, expect
+from tests.browser.lab import ALL_RUN, KERNEL_IDLE
 from tests.hub.conftest import RunningHub, hub  # noqa: F401 - the running hub fixture
 from tests.hub.offline import can_read
 
@@ -19,12 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.hub]
 
 SLOW_MS = TIMEOUT_MS * 3  # a server or a kernel starting on two shared cores
 START_HERE = re.compile(r".*/lab/tree/notebooks/00_start_here\.ipynb.*")
-KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
-    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
-ALL_RUN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-}"""
 REFUSED = "Invalid username or password"  # what JupyterHub's sign-in page says
 
 

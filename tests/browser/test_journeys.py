@@ -28,18 +28,13 @@ from tests.browser.conftest import (
     _stop,
     expect,
 )
+from tests.browser.lab import ALL_RUN, KERNEL_IDLE
 from workbook.practice import Practice
 from workbook.sample import sample_text
 
 pytestmark = pytest.mark.browser
 
 SLOW_MS = 4 * TIMEOUT_S * 1000  # a notebook's kernel starting on a busy machine
-KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
-    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
-ALL_RUN = """() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every(p => /\\[\\d+\\]/.test(p.textContent));
-}"""
 
 
 def workbook(practice: Path, *args: str) -> str:

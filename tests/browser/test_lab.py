@@ -20,13 +20,9 @@ from tests.browser.conftest import (
     next_story_id,
     stories,
 )
+from tests.browser.lab import KERNEL_IDLE
 
 pytestmark = pytest.mark.browser
-
-# The status bar names the notebook's kernel and its state once the kernel is connected. (The
-# toolbar's execution indicator is no signal: it says "idle" before any kernel has started.)
-KERNEL_IDLE = """() => /\\(ipykernel\\)\\s*\\|\\s*Idle/.test(
-    document.querySelector('#jp-main-statusbar')?.innerText ?? '')"""
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ root write elsewhere.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pwd
 import subprocess
@@ -132,15 +131,9 @@ def write_as(entry: pwd.struct_passwd, path: Path, data: bytes) -> None:
 def _end_processes(uid: int) -> None:
     import psutil
 
-    procs = [p for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid]
-    for proc in procs:
-        with contextlib.suppress(psutil.Error):
-            proc.terminate()
-    _, alive = psutil.wait_procs(procs, timeout=3)
-    for proc in alive:
-        with contextlib.suppress(psutil.Error):
-            proc.kill()
-    psutil.wait_procs(alive, timeout=3)
+    from ..stopping import end_processes
+
+    end_processes([p for p in psutil.process_iter(["uids"]) if p.info["uids"].real == uid], 3)
 
 
 def _run(command: list[str], *, stdin: str | None = None, ok: tuple[int, ...] = (0,)) -> None:

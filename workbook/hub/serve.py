@@ -14,7 +14,6 @@ hubs can run on one machine; only the public port is the administrator's choice.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
@@ -23,6 +22,7 @@ import subprocess
 import sys
 
 from ..files import write_private
+from ..stopping import end_processes
 from .api import Api, sync
 from .config import write_config
 from .layout import Hub, HubError, check_reachable, proxy_command, venv_bin
@@ -105,11 +105,5 @@ def _stop(proc: subprocess.Popen) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-    for child in family:  # the proxy, the culler, servers: ended by JupyterHub normally
-        with contextlib.suppress(psutil.Error):
-            child.terminate()
-    _, alive = psutil.wait_procs(family, timeout=3)
-    for child in alive:
-        with contextlib.suppress(psutil.Error):
-            child.kill()
+    end_processes(family, 3)  # the proxy, the culler, servers: ended by JupyterHub normally
     sys.stdout.flush()
