@@ -48,3 +48,24 @@ ordinary way otherwise (one warning per process when a zygote was named but fail
 The surprise: the zygote is Linux-only (it uses pidfds, /proc and SO_PEERCRED); elsewhere
 ``start()`` returns False and every kernel starts the ordinary way.
 """
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+KERNEL_NAME = "workbook"
+SPEC_DIR = Path(__file__).with_name("spec")
+
+from .owner import VARIABLE, Zygote  # noqa: E402
+
+__all__ = ["KERNEL_NAME", "SPEC_DIR", "VARIABLE", "KernelManager", "KernelSpecs", "Zygote"]
+
+
+def __getattr__(name: str) -> Any:
+    """KernelSpecs and KernelManager import jupyter_client: only when asked for."""
+    if name in ("KernelSpecs", "KernelManager"):
+        from . import specs
+
+        return getattr(specs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
