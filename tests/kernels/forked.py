@@ -17,6 +17,7 @@ from pathlib import Path
 from jupyter_client.manager import AsyncKernelManager
 
 from workbook.kernels import KERNEL_NAME, KernelManager
+from workbook.kernels.process import ForkedKernel
 
 LIMIT = 120.0  # seconds before a wait gives up (a guard, never an expectation)
 
@@ -25,15 +26,8 @@ LIMIT = 120.0  # seconds before a wait gives up (a guard, never an expectation)
 class Kernel:
     manager: AsyncKernelManager
     client: object
-
-    @property
-    def pid(self) -> int:
-        return self.manager.provisioner.pid
-
-    @property
-    def forked(self) -> bool:
-        """Whether the zygote forked this kernel (not the ordinary launch)."""
-        return type(self.manager.provisioner.process).__name__ == "ForkedKernel"
+    pid: int
+    forked: bool  # whether the zygote forked it (rather than the ordinary launch)
 
     async def run(self, code: str, output_hook=None) -> str:
         """Run ``code``; what it printed. A failing cell fails the test with its traceback."""
@@ -65,7 +59,8 @@ async def kernel(name: str = KERNEL_NAME, **start: object) -> AsyncIterator[Kern
     client.start_channels()
     try:
         await client.wait_for_ready(timeout=LIMIT)
-        yield Kernel(manager, client)
+        process = manager.provisioner.process
+        yield Kernel(manager, client, process.pid, isinstance(process, ForkedKernel))
     finally:
         client.stop_channels()
         await manager.shutdown_kernel(now=True)
