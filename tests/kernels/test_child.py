@@ -16,7 +16,7 @@ FACTS = """{
     "group": os.getpgid(0),
     "cwd": os.getcwd(),
     "note": os.environ.get("NOTE"),
-    "zygote_variable": os.environ.get("WORKBOOK_ZYGOTE"),
+    "zygote_variable": os.environ.get("OPENBLAS_NUM_THREADS"),  # set by the zygote for itself
     "jpy_parent": os.environ.get("JPY_PARENT_PID"),
     "history": str(get_ipython().history_manager.hist_file),
     "fds": {
