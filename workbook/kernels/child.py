@@ -18,6 +18,11 @@ of itself with its streams, and :class:`OwnerPoller` takes the poller's place. A
 alone leaves its kernels running their notebooks to the end (an orderly stop ends them, see
 ``zygote.py``). The parent handle is still given on the command line, as ipykernel read
 ``JPY_PARENT_PID`` when the zygote imported it; without one it prints its connection details.
+
+What a fork cannot renew: the secret behind ``hash()`` of strings is chosen when an interpreter
+starts, so every kernel of one zygote shares it (set ``PYTHONHASHSEED`` to choose it); and
+whatever a library read from the environment when the zygote imported it (BLAS is
+single-threaded in forked kernels).
 """
 
 from __future__ import annotations
@@ -119,7 +124,7 @@ def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    owner = os.environ.get("JPY_PARENT_PID", "")  # the requester sets it, as launch_kernel does
+    owner = os.environ.get("JPY_PARENT_PID") or "1"  # the requester's (launch_kernel's too)
     app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY])
     app.poller = OwnerPoller(OWNER_FD)
     app.start()

@@ -26,7 +26,7 @@ from pathlib import Path
 
 VARIABLE = "WORKBOOK_ZYGOTE"  # the zygote's socket, for this process and its child servers
 log = logging.getLogger("workbook.kernels")
-START_TIMEOUT = 300.0  # seconds for the imports: a few on an idle machine, more on a busy one
+START_TIMEOUT = 120.0  # seconds for the imports: a few on an idle machine, more on a busy one
 STOP_TIMEOUT = 30.0
 SOCKET_NAME = "zygote.sock"
 MAX_SOCKET_PATH = 107  # bytes in a Unix socket's address on Linux

@@ -167,7 +167,12 @@ class Zygote:
     def fork(self, request: Request) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of memory or processes: this kernel starts the ordinary way
+            request.answer(f"refused the fork failed ({exc})")
+            self.drop(request)
+            return
         if pid == 0:
             child.run(memoryview(request.buffer)[: request.size], request.fds, self.close)
         request.wipe()
