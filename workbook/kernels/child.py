@@ -69,8 +69,9 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         code = kernel(asked["argv"], asked["env"], asked["cwd"])
     except SystemExit as exc:
         code = exc.code
-    except BaseException:
+    except BaseException as exc:
         traceback.print_exc()
+        code = -signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 1
     finally:
         # As at the end of an interpreter: exit handlers (IPython's), then the streams.
         with contextlib.suppress(BaseException):
@@ -78,6 +79,9 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(BaseException):
                 stream.flush()
+        if code == -signal.SIGINT:  # interrupted before ipykernel took SIGINT: end by it, as
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Python does
+            os.kill(os.getpid(), signal.SIGINT)
         os._exit(code if isinstance(code, int) else (0 if code is None else 1))
 
 

@@ -41,6 +41,17 @@ INLINE = "module://matplotlib_inline.backend_inline"
 # (workbook.plots picks matplotlib's Agg backend: a kernel must start on the inline one).
 PRELOAD = (
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",  # debugpy: a third of what a kernel imports for itself
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "pdb",
+    "psutil",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "tornado.queues",
     "ipywidgets",
     "numpy",
     "pandas",
@@ -61,6 +72,9 @@ def prepare() -> None:
     for name in BLAS_THREADS:
         os.environ[name] = "1"
     os.environ["MPLBACKEND"] = INLINE
+    # debugpy warns at import that Python's frozen modules may hide breakpoints; ipykernel's
+    # own kernelspecs set this for the same reason.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # Like ipykernel_launcher: the folder it was started in is not a place to import from.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
