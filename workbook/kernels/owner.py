@@ -136,22 +136,23 @@ class Zygote:
         return self.folder
 
     def _ready(self) -> int:
-        """Wait for the zygote's ``ready PID`` line; its pid."""
+        """Wait for the zygote's ``ready PID`` and the end of its output (it then holds no
+        descriptor but its own); its pid."""
         assert self.process is not None and self.process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
         data = b""
         with selectors.DefaultSelector() as selector:
             selector.register(self.process.stdout, selectors.EVENT_READ)
-            while b"\n" not in data:
+            while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
                     raise ZygoteFailed(f"no answer in {START_TIMEOUT:.0f} seconds")
                 chunk = os.read(self.process.stdout.fileno(), 256)
                 if not chunk:
-                    code = self.process.wait()
-                    raise ZygoteFailed(f"it ended with status {code} before it was ready")
+                    break
                 data += chunk
-        word, _, pid = data.decode().partition(" ")
+        word, _, pid = data.decode(errors="replace").strip().partition(" ")
         if word != "ready":
-            raise ZygoteFailed(f"it said {data!r}")
+            code = self.process.poll()
+            raise ZygoteFailed(f"it ended with status {code} before it was ready")
         return int(pid)

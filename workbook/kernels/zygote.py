@@ -236,7 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     prepare()
     zygote = Zygote(Path(path))
     try:
-        owner = os.dup(1)  # the owner reads one line there; forks never write to it
+        owner = os.dup(1)  # the owner reads one line there, then its end; forks never write
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
