@@ -71,7 +71,7 @@ def prepare() -> None:
     """Set what must be set before the imports, then import what kernels use."""
     for name in BLAS_THREADS:
         os.environ[name] = "1"
-    os.environ["MPLBACKEND"] = INLINE
+    os.environ.setdefault("MPLBACKEND", INLINE)  # as ipykernel does, before matplotlib loads
     # debugpy warns at import that Python's frozen modules may hide breakpoints; ipykernel's
     # own kernelspecs set this for the same reason.
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
@@ -223,7 +223,7 @@ class Zygote:
     def close(self) -> None:
         """Let go of every descriptor and request the zygote holds (in a child, at its start)."""
         for request in list(self.requests):
-            request.buffer[:] = bytes(LIMIT)  # another kernel's request, maybe half read
+            request.buffer[: request.size] = bytes(request.size)  # another's, maybe half read
             request.conn.close()
             if request.pidfd >= 0:
                 os.close(request.pidfd)
