@@ -129,7 +129,11 @@ def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
 
     app = IPKernelApp.instance()
     owner = os.environ.get("JPY_PARENT_PID") or "1"  # the requester's (launch_kernel's too)
-    app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY])
+    # Ours replace these options when the command has them (nbclient names the history's file
+    # for kernels named python3): given twice, an option becomes a list and the kernel dies.
+    ours = [f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY]
+    argv = [a for a in argv if not a.startswith(tuple(o.partition("=")[0] for o in ours))]
+    app.initialize([*argv, *ours])
     app.poller = OwnerPoller(OWNER_FD)
     app.start()
     return 0

@@ -234,7 +234,8 @@ class Zygote:
 def main(argv: list[str] | None = None) -> int:
     (path,) = argv if argv is not None else sys.argv[1:]
     prepare()
-    zygote = Zygote(Path(path))
+    zygote = Zygote(Path(path).absolute())
+    os.chdir("/")  # holds no folder of its owner's open; each kernel goes to the one it asks
     try:
         owner = os.dup(1)  # the owner reads one line there, then its end; forks never write
         devnull = os.open(os.devnull, os.O_WRONLY)
