@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import gc
 import importlib
 import os
 import selectors
@@ -68,7 +69,12 @@ FDS = 4  # stdin, stdout, stderr, and the owner's pidfd
 
 
 def prepare() -> None:
-    """Set what must be set before the imports, then import what kernels use."""
+    """Set what must be set before the imports, then import what kernels use.
+
+    The garbage collector stays off in the zygote, and what it imported is frozen before each
+    fork (Python's own advice for a fork server): a collection in a kernel would otherwise
+    write to every imported object's header, and copy the page it is on."""
+    gc.disable()
     for name in BLAS_THREADS:
         os.environ[name] = "1"
     os.environ.setdefault("MPLBACKEND", INLINE)  # as ipykernel does, before matplotlib loads
@@ -181,6 +187,7 @@ class Zygote:
     def fork(self, request: Request) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError as exc:  # out of memory or processes: this kernel starts the ordinary way
