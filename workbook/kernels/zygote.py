@@ -4,9 +4,10 @@ Started by :class:`workbook.kernels.Zygote` as ``python -m workbook.kernels.zygo
 with a pipe on its standard input: when that pipe closes (its owner stopped, or died) the zygote
 kills the kernels it forked and exits, so it cannot outlive the batch or the server. Before its
 imports it makes BLAS single-threaded (a thread pool does not survive a fork) and names the
-inline matplotlib backend; after them it holds no thread, zmq context, event loop or database
-engine. It then says ``ready PID`` on its standard output and serves its Unix socket (in a 0700
-folder; a peer of another user is refused).
+inline matplotlib backend unless one is named; after them it holds no thread, zmq context,
+event loop or database engine, and its garbage collector is off (see :func:`prepare`). It then
+says ``ready PID`` on its standard output and serves its Unix socket (in a 0700 folder; a peer
+of another user is refused).
 
 One connection per kernel. The requester sends the request (bytes the child decodes, see
 ``child.py``) with four file descriptors attached (the kernel's stdin, stdout and stderr, and a
