@@ -71,6 +71,8 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         code = kernel(asked["argv"], asked["env"], asked["cwd"])
     except SystemExit as exc:
         code = exc.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)  # as Python does with sys.exit("why")
     except BaseException as exc:
         traceback.print_exc()
         code = -signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 1
