@@ -240,7 +240,9 @@ class Zygote:
 
 
 def main(argv: list[str] | None = None) -> int:
-    (path,) = argv if argv is not None else sys.argv[1:]
+    """``SOCKET [--own-folder]``: with ``--own-folder`` the socket's folder was made for this
+    zygote, and goes with it (its owner may have been killed before it could remove it)."""
+    path, *flags = argv if argv is not None else sys.argv[1:]
     prepare()
     zygote = Zygote(Path(path).absolute())
     os.chdir("/")  # holds no folder of its owner's open; each kernel goes to the one it asks
@@ -255,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         zygote.kill_kernels()
     finally:
         Path(path).unlink(missing_ok=True)
+        if "--own-folder" in flags:
+            with contextlib.suppress(OSError):  # only if empty: never what it did not make
+                Path(path).parent.rmdir()
     return 0
 
 
