@@ -1,0 +1,126 @@
+"""The forked child: from a copy of the zygote to a kernel as if started on its own.
+
+:func:`run` is called in the child right after the fork and never returns. It makes the child a
+session of its own (``setsid``: signals to the kernel's group reach it and whatever it starts),
+restores the signal handlers a new Python has, puts the requester's three streams on 0, 1 and 2
+and closes every other descriptor it inherited, takes the requested environment and working
+folder, reseeds the random number generators (``random`` does it at a fork, numpy's does not),
+and starts ipykernel's application with the kernel's arguments, its history kept in memory.
+
+The request (the only place the child learns what it is for) is JSON::
+
+    {"argv": [arguments after "-m ipykernel_launcher"], "env": {...}, "cwd": "/folder"}
+
+The surprise: the kernel ends with its owner (the process that asked for it, as an ordinary
+kernel ends with the process that started it), not with the zygote. ipykernel's parent poller
+can only watch a process's own parent, which here is the zygote; so the requester sends a pidfd
+of itself with its streams, and :class:`OwnerPoller` takes the poller's place. A zygote killed
+alone leaves its kernels running their notebooks to the end (an orderly stop ends them, see
+``zygote.py``). The parent handle is still given on the command line, as ipykernel read
+``JPY_PARENT_PID`` when the zygote imported it; without one it prints its connection details.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import importlib.util
+import json
+import os
+import random
+import select
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from typing import NoReturn
+
+# What a new Python interpreter sets itself; every other signal has its default action.
+PYTHON_SIGNALS = {
+    signal.SIGINT: signal.default_int_handler,
+    signal.SIGPIPE: signal.SIG_IGN,
+    signal.SIGXFSZ: signal.SIG_IGN,
+}
+MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
+OWNER_FD = 3  # the owner's pidfd, after the three streams
+
+
+def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoReturn:
+    """Become the kernel asked for: ``fds`` are its stdin, stdout, stderr and its owner's
+    pidfd; ``forget`` closes what the zygote holds."""
+    code: int | str | None = 1
+    try:
+        os.setsid()
+        default_signals()
+        asked = json.loads(bytes(request))
+        forget()  # first: the zygote's descriptors may have the numbers given below
+        owner = os.dup(fds[3])  # not inheritable: the kernel's own children do not get it
+        for target, fd in enumerate(fds[:3]):
+            os.dup2(fd, target)
+        if owner != OWNER_FD:
+            os.dup2(owner, OWNER_FD, inheritable=False)
+        os.closerange(OWNER_FD + 1, os.sysconf("SC_OPEN_MAX"))
+        code = kernel(asked["argv"], asked["env"], asked["cwd"])
+    except SystemExit as exc:
+        code = exc.code
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        # As at the end of an interpreter: exit handlers (IPython's), then the streams.
+        with contextlib.suppress(BaseException):
+            atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(BaseException):
+                stream.flush()
+        os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+
+
+def default_signals() -> None:
+    signal.set_wakeup_fd(-1)
+    for signum in signal.valid_signals():
+        if signum in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        with contextlib.suppress(OSError, ValueError):
+            signal.signal(signum, PYTHON_SIGNALS.get(signum, signal.SIG_DFL))
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
+def reseed() -> None:
+    random.seed()  # from the system's entropy
+    numpy = sys.modules.get("numpy")
+    if numpy is not None:
+        numpy.random.seed()  # the global RandomState behind numpy.random.rand() and friends
+
+
+class OwnerPoller(threading.Thread):
+    """In ipykernel's poller slot: ends the kernel when its owner ends, as ipykernel's does."""
+
+    def __init__(self, pidfd: int):
+        super().__init__(daemon=True, name="owner-poller")
+        self.pidfd = pidfd
+
+    def run(self) -> None:
+        select.select([self.pidfd], [], [])  # readable once the owner has ended
+        from traitlets.log import get_logger
+
+        get_logger().warning("Parent appears to have exited, shutting down.")
+        os._exit(1)
+
+
+def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
+    """Start ipykernel with ``argv`` in ``env`` and ``cwd``, as ``python -m ipykernel_launcher``."""
+    os.environ.clear()
+    os.environ.update(env)
+    os.chdir(cwd)
+    reseed()
+    launcher = importlib.util.find_spec("ipykernel_launcher")
+    sys.argv = [launcher.origin if launcher and launcher.origin else "ipykernel_launcher", *argv]
+    from ipykernel.kernelapp import IPKernelApp
+
+    app = IPKernelApp.instance()
+    owner = os.environ.get("JPY_PARENT_PID", "")  # the requester sets it, as launch_kernel does
+    app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY])
+    app.poller = OwnerPoller(OWNER_FD)
+    app.start()
+    return 0

@@ -1,0 +1,168 @@
+"""The ``workbook-fork`` kernel provisioner: a local provisioner whose kernels the zygote forks.
+
+:class:`ForkProvisioner` replaces only ``launch_kernel``. When ``WORKBOOK_ZYGOTE`` names a
+zygote and the command is ``<this Python> -m ipykernel_launcher ...``, it sends the zygote the
+kernel's arguments, environment and folder with its three streams, and keeps the answer as
+``self.process``, a :class:`~workbook.kernels.process.ForkedKernel`; ``pid`` and ``pgid`` are
+the child's (it calls ``setsid``), so the base class's poll, wait, signals, interrupt, kill and
+cleanup work unchanged. Whenever the zygote is missing, refuses, does not answer or is another
+Python's, the kernel is started the ordinary way and the run goes on (one warning per zygote).
+
+The surprise: a zygote that failed once is not asked again by this process. A kernel it was
+slow to fork could otherwise start beside the ordinary one started in its place, on the same
+ports; and a dead zygote would cost every later kernel a refused connection and a warning.
+"""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import contextlib
+import json
+import os
+import pathlib
+import socket
+import struct
+import subprocess
+from typing import Any
+
+from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.provisioning import LocalProvisioner
+
+from .owner import VARIABLE
+from .process import ForkedKernel
+
+LAUNCHERS = (["-m", "ipykernel_launcher"], ["-m", "ipykernel"])
+ANSWER_TIMEOUT = 60.0  # seconds for a zygote to fork: far more than it takes even under load
+FORKABLE = {"env", "cwd", "stdin", "stdout", "stderr", "independent"}
+_failed: set[str] = set()  # zygotes (sockets) that failed in this process
+
+
+class ZygoteFailed(Exception):
+    """The zygote could not give a kernel; the message says why."""
+
+
+class ForkProvisioner(LocalProvisioner):
+    """Kernels forked from the zygote named by ``WORKBOOK_ZYGOTE``, or started as usual."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        path = os.environ.get(VARIABLE, "")
+        why = unforkable(cmd, kwargs) if path and path not in _failed else None
+        if path and path not in _failed and why is None:
+            try:
+                self.process = await fork(path, cmd, kwargs)
+            except (OSError, ZygoteFailed) as exc:  # TimeoutError is an OSError
+                _failed.add(path)
+                self.log.warning("Kernels start the ordinary way: the zygote failed (%s)", exc)
+            else:
+                self.pid = self.pgid = self.process.pid
+                self.cwd = kwargs.get("cwd", pathlib.Path.cwd())
+                return self.connection_info
+        elif why:
+            self.log.info("This kernel starts the ordinary way: %s", why)
+        return await super().launch_kernel(cmd, **kwargs)
+
+
+def unforkable(cmd: list[str], kwargs: dict[str, Any]) -> str | None:
+    """Why this launch cannot be forked, or None."""
+    if cmd[1:3] not in LAUNCHERS:
+        return f"its command is not python -m ipykernel_launcher ({cmd[:3]})"
+    if set(kwargs) - FORKABLE:
+        return f"it asks for {sorted(set(kwargs) - FORKABLE)}"
+    if kwargs.get("independent"):
+        return "it must outlive this process"
+    if subprocess.PIPE in (kwargs.get(k) for k in ("stdin", "stdout", "stderr")):
+        return "it asks for a pipe"
+    if not os.path.isdir(kwargs.get("cwd") or "."):
+        return f"its folder is missing ({kwargs.get('cwd')})"
+    return None
+
+
+async def fork(path: str, cmd: list[str], kwargs: dict[str, Any]) -> ForkedKernel:
+    """Ask the zygote at ``path`` for the kernel ``cmd``; its handle once forked."""
+    env = dict(kwargs.get("env") or os.environ)
+    env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launch_kernel sets it
+    request = {
+        "argv": cmd[3:],
+        "env": env,
+        "cwd": os.path.abspath(kwargs.get("cwd") or os.getcwd()),
+    }
+    loop = asyncio.get_running_loop()
+    conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        conn.setblocking(False)
+        await loop.sock_connect(conn, path)
+        same_python(conn, cmd[0])
+        with descriptors(kwargs) as fds:
+            payload = json.dumps(request).encode()
+            fd_data = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))]
+            sent = conn.sendmsg([payload[:65536]], fd_data)
+        await loop.sock_sendall(conn, payload[sent:])
+        conn.shutdown(socket.SHUT_WR)
+        answer = await asyncio.wait_for(first_line(loop, conn), ANSWER_TIMEOUT)
+    except BaseException:
+        conn.close()
+        raise
+    line, pending = answer
+    word, _, value = line.partition(" ")
+    if word != "pid":
+        conn.close()
+        raise ZygoteFailed(line or "it closed the connection without a word")
+    return ForkedKernel(cmd, int(value), conn, pending)
+
+
+async def first_line(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> tuple[str, bytes]:
+    data = b""
+    while b"\n" not in data:
+        chunk = await loop.sock_recv(conn, 4096)
+        if not chunk:
+            return data.decode(errors="replace"), b""
+        data += chunk
+    line, _, rest = data.partition(b"\n")
+    return line.decode(errors="replace"), rest
+
+
+def same_python(conn: socket.socket, executable: str) -> None:
+    """Refuse a zygote that runs another Python than the kernel's command names."""
+    creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    pid = struct.unpack("3i", creds)[0]
+    theirs = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
+    same = os.path.realpath(theirs) == os.path.realpath(executable) and os.path.samefile(
+        os.path.dirname(theirs), os.path.dirname(executable)
+    )  # the same interpreter, and the same environment (a venv's bin folder)
+    if not same:
+        raise ZygoteFailed(f"it runs {theirs}, the kernel {executable}")
+
+
+@contextlib.contextmanager
+def descriptors(kwargs: dict[str, Any]):
+    """The kernel's stdin, stdout and stderr as Popen would give them, and a pidfd of this
+    process: the kernel ends when it does."""
+    opened: list[int] = []
+
+    def devnull() -> int:
+        opened.append(os.open(os.devnull, os.O_RDWR))
+        return opened[-1]
+
+    def fd(value: Any, default: int) -> int:
+        if value is None:  # inherited, as Popen would; /dev/null if this process has none
+            try:
+                os.fstat(default)
+            except OSError:
+                return devnull()
+            return default
+        if value == subprocess.DEVNULL:
+            return devnull()
+        return value if isinstance(value, int) else value.fileno()
+
+    try:
+        stdin = kwargs.get("stdin")  # the ordinary launch gives a pipe it closes at once
+        stdin = devnull() if stdin is None else fd(stdin, 0)
+        stdout = fd(kwargs.get("stdout"), 1)
+        stderr = kwargs.get("stderr")
+        stderr = stdout if stderr == subprocess.STDOUT else fd(stderr, 2)
+        opened.append(os.pidfd_open(os.getpid()))
+        yield [stdin, stdout, stderr, opened[-1]]
+    finally:
+        for opened_fd in opened:
+            os.close(opened_fd)
