@@ -120,7 +120,12 @@ def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
 
     app = IPKernelApp.instance()
     owner = os.environ.get("JPY_PARENT_PID", "")  # the requester sets it, as launch_kernel does
-    app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY])
+    # nbclient passes the history's file itself for kernels named python3: given twice, the
+    # option becomes a list and the kernel dies before it answers
+    history = (
+        [] if any(a.startswith("--HistoryManager.hist_file") for a in argv) else [MEMORY_HISTORY]
+    )
+    app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", *history])
     app.poller = OwnerPoller(OWNER_FD)
     app.start()
     return 0
