@@ -43,7 +43,8 @@ def is_zygote(proc: psutil.Process) -> bool:
 
 
 def zygotes_under(pid: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(pid).children(recursive=True) if is_zygote(p)]
+    """The zygotes ``pid`` started (its kernels, forked, have the zygote's command line too)."""
+    return [p for p in psutil.Process(pid).children() if is_zygote(p)]
 
 
 def gone(proc: psutil.Process) -> bool:

@@ -52,6 +52,7 @@ def the_zygote(server: Server) -> psutil.Process:
 
 
 def start_lab(practice: Practice, home: Path) -> Server:
+    home.mkdir()
     port, token = _free_port(), secrets.token_hex(16)
     args = ["--practice", str(practice.path), "lab", CLIENT, "--no-browser", f"--port={port}"]
     args += ["--", f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"]
@@ -131,6 +132,7 @@ def render(server: Server, folder: Path) -> int:
 
 @pytest.mark.parametrize("audience", ["practitioner", "client"])
 def test_the_app_renders_pages_on_forked_kernels_then_ordinary_ones(practice, tmp_path, audience):
+    (tmp_path / "app").mkdir()
     server = start_app(practice, tmp_path / "app", "--audience", audience)
     folder = pages_dir(practice, CLIENT) if audience == "client" else practice.notebooks()
     try:
@@ -144,6 +146,7 @@ def test_the_app_renders_pages_on_forked_kernels_then_ordinary_ones(practice, tm
 
 
 def test_the_app_stops_its_zygote_with_it(practice, tmp_path):
+    (tmp_path / "app").mkdir()
     server = start_app(practice, tmp_path / "app")
     zygote = the_zygote(server)
     _stop(server)  # SIGTERM: Voilà shuts its kernels down, then the zygote is stopped
