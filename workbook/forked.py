@@ -2,11 +2,11 @@
 
 - **Batches** (``generate``, ``workshop collect`` and its cohort report) run their notebooks in
   :func:`zygote`: one zygote for the whole batch, stopped with it, and every notebook runs with
-  the ``workbook`` kernelspec (:data:`NOTEBOOK_CLIENT`), whose provisioner asks that zygote.
+  the ``workbook`` kernelspec (:func:`notebook_client`), whose provisioner asks that zygote.
 - **Servers** (``workbook lab``, ``workbook app``, the client app) start a zygote in their own
-  process (:func:`serve_forked`: a server extension for JupyterLab, a ``with`` around Voilà), so
+  process (this module as a server extension for JupyterLab, :func:`zygote` around Voilà), so
   it ends with the server: stopped on the way out, and, should the server die, its pipe closes
-  and it exits all the same.
+  and it exits all the same. The zygote is the server's child; its kernels are the zygote's.
 
 How a guided notebook reaches the forked kernel: the notebooks keep ``python3`` as their
 kernelspec, and the workbook's servers serve that name with the workbook kernelspec
@@ -60,8 +60,9 @@ def notebook_client(*arguments: str) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def zygote() -> Iterator[Any]:
-    """A zygote for the block (a batch): the :class:`workbook.kernels.Zygote`, or None when
-    plain kernels were asked for. One that fails to start has said why; the block runs on."""
+    """A zygote for the block (a batch, or a Voilà server run in it): the
+    :class:`workbook.kernels.Zygote`, or None when plain kernels were asked for. One that fails
+    to start has said why; the block runs on."""
     if plain():
         yield None
         return
@@ -88,17 +89,10 @@ def lab_flags() -> list[str]:
 
 def voila_flags() -> list[str]:
     """Voilà's options: the workbook kernelspec for ``python3`` (the zygote is started by the
-    Voilà process itself, :func:`serve_forked`)."""
+    Voilà process itself, in :func:`zygote`)."""
     if plain():
         return []
     return [f"--VoilaConfiguration.kernel_spec_manager_class={SPECS}", "--KernelSpecs.python3=True"]
-
-
-@contextlib.contextmanager
-def serve_forked() -> Iterator[Any]:
-    """A zygote for a server run in the block (Voilà): stopped when the server has stopped."""
-    with zygote() as started:
-        yield started
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     pages = [a for a in args if a.startswith(PAGE)]
     PageVoila.page = pages[-1][len(PAGE) :] if pages else ""
-    with forked.serve_forked():  # the pages' kernels are forked from it; it ends with the server
+    with forked.zygote():  # the pages' kernels are forked from it; it ends with the server
         rest = [a for a in args if not a.startswith(PAGE)]
         PageVoila.launch_instance(argv=[*forked.voila_flags(), *rest])
 

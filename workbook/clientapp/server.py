@@ -28,7 +28,7 @@ class ClientVoila(Voila):
 
 
 def main() -> None:
-    with forked.serve_forked():  # the pages' kernels are forked from it; it ends with the server
+    with forked.zygote():  # the pages' kernels are forked from it; it ends with the server
         ClientVoila.launch_instance(argv=[*forked.voila_flags(), *sys.argv[1:]])
 
 
