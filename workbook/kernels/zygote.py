@@ -217,10 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     prepare()
     zygote = Zygote(Path(path))
     try:
-        os.write(1, f"ready {os.getpid()}\n".encode())
+        owner = os.dup(1)  # the owner reads one line there; forks never write to it
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)  # the owner read its one line; a fork never writes there
+        os.dup2(devnull, 1)
         os.close(devnull)
+        os.write(owner, f"ready {os.getpid()}\n".encode())
+        os.close(owner)
         zygote.serve()
         zygote.kill_kernels()
     finally:

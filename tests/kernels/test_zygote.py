@@ -1,0 +1,123 @@
+"""The zygote: what it holds once ready, and that it ends with its owner, kernels and all."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.kernels.forked import LIMIT, ends, kernel
+from workbook.kernels import VARIABLE, Zygote
+
+# Run in a fresh interpreter: what the zygote's imports leave behind.
+PREPARED = """
+import asyncio, gc, json, os, threading
+from workbook.kernels import zygote
+zygote.prepare()
+import sqlalchemy.engine, zmq
+print(json.dumps({
+    "threads": threading.active_count(),
+    "tasks": len(os.listdir("/proc/self/task")),
+    "zmq": zmq.Context._instance is not None,
+    "loop": asyncio.get_event_loop_policy()._local._loop is not None,
+    "engines": sum(isinstance(o, sqlalchemy.engine.Engine) for o in gc.get_objects()),
+}))
+"""
+
+
+def test_its_imports_leave_no_thread_context_loop_or_engine():
+    out = subprocess.run(
+        [sys.executable, "-c", PREPARED], capture_output=True, text=True, check=True
+    )
+    held = json.loads(out.stdout)
+    assert held == {"threads": 1, "tasks": 1, "zmq": False, "loop": False, "engines": 0}
+
+
+def test_once_ready_it_holds_one_thread_and_only_its_own_descriptors(zygote):
+    assert len(os.listdir(f"/proc/{zygote.pid}/task")) == 1
+    fds = {
+        int(fd): os.readlink(f"/proc/{zygote.pid}/fd/{fd}")
+        for fd in os.listdir(f"/proc/{zygote.pid}/fd")
+    }
+    assert fds[0].startswith("pipe:")  # its owner's pipe
+    assert fds[1] == os.devnull
+    others = sorted(
+        "socket" if target.startswith("socket:") else target for fd, target in fds.items() if fd > 2
+    )
+    assert others == ["anon_inode:[eventpoll]", "socket"]  # its selector and its listener
+
+
+def test_its_socket_is_private_and_named_to_this_process(zygote):
+    folder = zygote.socket.parent
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert os.environ[VARIABLE] == str(zygote.socket) == zygote.env()[VARIABLE]
+
+
+def test_stopping_it_ends_its_kernels_and_removes_its_folder(zygote):
+    folder = zygote.socket.parent
+
+    async def scenario():
+        async with kernel() as k:
+            assert k.forked and zygote.kernels() == [k.pid]
+            zygote.stop()
+            code = await asyncio.to_thread(k.manager.provisioner.process.wait, LIMIT)
+            assert code == -signal.SIGKILL  # the zygote killed it on its way out
+            return k.pid
+
+    pid = asyncio.run(scenario())
+    assert ends(pid)
+    assert not folder.exists() and VARIABLE not in os.environ
+
+
+OWNER = """
+import sys, time
+from workbook.kernels import Zygote
+with Zygote() as zygote:
+    print(zygote.pid, flush=True)
+    time.sleep(3600)
+"""
+
+
+def test_it_ends_when_its_owner_is_killed():
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(owner.stdout.readline())
+        assert not ends(pid, 0)
+        owner.kill()  # no stop(): the pipe closes with the owner
+        assert ends(pid)
+    finally:
+        owner.kill()
+        owner.wait()
+        owner.stdout.close()
+
+
+def test_it_refuses_a_request_without_its_descriptors(zygote):
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(zygote.socket))
+        conn.sendall(b'{"argv": [], "env": {}, "cwd": "/"}')
+        conn.shutdown(socket.SHUT_WR)
+        assert conn.recv(4096).startswith(b"refused ")
+    assert zygote.running and zygote.kernels() == []
+
+
+def test_a_zygote_that_cannot_start_says_why_and_leaves_kernels_ordinary(tmp_path: Path, caplog):
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    shared.chmod(0o755)
+    with caplog.at_level(logging.WARNING, logger="workbook.kernels"), Zygote(shared) as zygote:
+        assert not zygote.running and zygote.env() == {}
+        assert VARIABLE not in os.environ
+
+        async def scenario():
+            async with kernel() as k:
+                return k.forked, await k.value("6 * 7")
+
+        assert asyncio.run(scenario()) == (False, 42)
+    assert "yours alone" in caplog.text
