@@ -1,0 +1,107 @@
+"""The forked child: a kernel as if started on its own, for its owner, with its owner."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+
+from tests.kernels.forked import ends, kernel
+
+FACTS = """{
+    "parent": os.getppid(),
+    "session": os.getsid(0),
+    "group": os.getpgid(0),
+    "cwd": os.getcwd(),
+    "note": os.environ.get("NOTE"),
+    "zygote_variable": os.environ.get("OPENBLAS_NUM_THREADS"),  # set by the zygote for itself
+    "jpy_parent": os.environ.get("JPY_PARENT_PID"),
+    "history": str(get_ipython().history_manager.hist_file),
+    "fds": {
+        fd: os.readlink(f"/proc/self/fd/{fd}")
+        for fd in os.listdir("/proc/self/fd")
+        if os.path.lexists(f"/proc/self/fd/{fd}")  # not the one listdir had open
+    },
+    "signals": SIGNALS,
+}"""
+# The signal handlers and mask, to compare with a new interpreter's (ipykernel sets SIGINT's).
+SIGNALS = """{
+    s.name: str(signal.getsignal(s)) for s in signal.valid_signals()
+    if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGINT) and hasattr(s, "name")
+} | {"blocked": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, []))}"""
+FACTS = FACTS.replace("SIGNALS", SIGNALS)
+
+
+def test_it_is_the_kernel_asked_for(zygote, tmp_path):
+    zygote_fds = {
+        os.readlink(f"/proc/{zygote.pid}/fd/{fd}")
+        for fd in range(3, 64)
+        if os.path.lexists(f"/proc/{zygote.pid}/fd/{fd}")
+    }
+    env = {"PATH": os.environ["PATH"], "NOTE": "asked for"}
+
+    async def scenario():
+        async with kernel(env=env, cwd=str(tmp_path)) as k:
+            await k.run("import os, signal")
+            return k, await k.value(FACTS)
+
+    k, facts = asyncio.run(scenario())
+    assert k.forked and facts["parent"] == zygote.pid
+    assert facts["session"] == facts["group"] == k.pid  # setsid: a group of its own
+    assert facts["cwd"] == str(tmp_path) and facts["note"] == "asked for"
+    assert facts["zygote_variable"] is None  # the environment asked for, not the zygote's
+    assert facts["jpy_parent"] == str(os.getpid())  # its owner, as an ordinary kernel's
+    assert facts["history"] == ":memory:"
+    fresh = subprocess.run(
+        [sys.executable, "-c", f"import json, signal; print(json.dumps({SIGNALS}))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert facts["signals"] == json.loads(fresh.stdout)
+    unique = {t for fd, t in facts["fds"].items() if int(fd) > 2 and not t.startswith("anon")}
+    assert unique & zygote_fds == set()  # none of the zygote's sockets or pipes
+
+
+def test_its_output_goes_where_the_owner_asked(zygote, tmp_path):
+    log = tmp_path / "kernel.log"
+
+    async def scenario():
+        with log.open("w") as out:
+            async with kernel(stdout=out, stderr=subprocess.STDOUT) as k:
+                await k.run("import os; os.write(1, b'to stdout\\n'); os.write(2, b'to stderr\\n')")
+                return k.forked
+
+    assert asyncio.run(scenario())
+    assert "to stdout\nto stderr\n" in log.read_text()
+
+
+OWNER = """
+import asyncio, os, sys, time
+from jupyter_client.manager import AsyncKernelManager
+from workbook.kernels import KERNEL_NAME, KernelManager
+
+async def main():
+    manager = KernelManager(kernel_name=KERNEL_NAME)
+    await manager.start_kernel()
+    print(manager.provisioner.pid, flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+def test_it_ends_with_its_owner_while_the_zygote_lives(zygote):
+    owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(owner.stdout.readline())
+        assert pid in zygote.kernels()
+        owner.kill()
+        assert ends(pid)
+        assert zygote.running
+    finally:
+        owner.kill()
+        owner.wait()
+        owner.stdout.close()

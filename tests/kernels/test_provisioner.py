@@ -1,0 +1,77 @@
+"""The workbook kernelspec and its provisioner: found, registered, and driving forked kernels
+through jupyter_client's own poll, wait, signals, restart and shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+
+from jupyter_client.provisioning import KernelProvisionerFactory
+
+from tests.kernels.forked import LIMIT, ends, kernel
+from workbook.kernels import KERNEL_NAME, SPEC_DIR, VARIABLE, KernelSpecs
+from workbook.kernels.process import ForkedKernel
+
+
+def test_the_workbook_kernelspec_names_the_fork_provisioner():
+    spec = KernelSpecs().get_kernel_spec(KERNEL_NAME)
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == "workbook-fork"
+    assert spec.argv[:3] == ["python", "-m", "ipykernel_launcher"]
+    assert spec.display_name == "Python 3 (workbook)"
+    assert spec.resource_dir == str(SPEC_DIR / KERNEL_NAME)
+    assert KernelProvisionerFactory.instance().is_provisioner_available(spec)  # entry point
+
+
+def test_python3_is_served_with_forked_kernels_only_when_asked():
+    plain, forking = KernelSpecs(), KernelSpecs(python3=True)
+    assert "kernel_provisioner" not in plain.get_kernel_spec("python3").metadata
+    assert plain.find_kernel_specs()[KERNEL_NAME] == str(SPEC_DIR / KERNEL_NAME)
+    spec = forking.get_kernel_spec("python3")
+    assert spec.metadata["kernel_provisioner"]["provisioner_name"] == "workbook-fork"
+    assert spec.display_name == "Python 3 (ipykernel)"  # notebooks saved there keep theirs
+    found = forking.find_kernel_specs()
+    assert found["python3"] == str(SPEC_DIR / KERNEL_NAME) and KERNEL_NAME not in found
+
+
+def test_jupyter_client_drives_a_forked_kernel_from_start_to_shutdown(zygote):
+    async def scenario():
+        async with kernel() as k:
+            manager = k.manager
+            first = manager.provisioner.process
+            assert isinstance(first, ForkedKernel) and await manager.is_alive()
+            assert manager.provisioner.pgid == first.pid  # its own group, for signals
+            await manager.restart_kernel(now=True)  # kill, then a new fork
+            second = manager.provisioner.process
+            assert isinstance(second, ForkedKernel) and second.pid != first.pid
+            assert first.returncode == -signal.SIGKILL and ends(first.pid)
+            await k.client.wait_for_ready(timeout=120)
+            assert await k.value("6 * 7") == 42
+            await manager.shutdown_kernel()  # polite: a shutdown request, then its exit
+            assert second.returncode == 0 and not await manager.is_alive()
+            return second.pid
+
+    assert ends(asyncio.run(scenario()))
+    assert zygote.kernels() == []
+
+
+def test_a_forked_kernel_can_be_killed_and_waited_for(zygote):
+    async def scenario():
+        async with kernel() as k:
+            provisioner = k.manager.provisioner
+            assert await provisioner.poll() is None
+            await provisioner.kill()
+            return await asyncio.wait_for(provisioner.wait(), LIMIT)
+
+    assert asyncio.run(scenario()) == -signal.SIGKILL
+
+
+def test_without_a_zygote_kernels_start_the_ordinary_way():
+    assert VARIABLE not in os.environ
+
+    async def scenario():
+        async with kernel() as k:
+            return k.forked, type(k.manager.provisioner.process), await k.value("6 * 7")
+
+    assert asyncio.run(scenario()) == (False, subprocess.Popen, 42)
