@@ -65,6 +65,18 @@ def test_it_is_the_kernel_asked_for(zygote, tmp_path):
     assert unique & zygote_fds == set()  # none of the zygote's sockets or pipes
 
 
+def test_its_history_is_kept_in_memory_whatever_the_command_says(zygote, tmp_path):
+    history = tmp_path / "history.sqlite"
+    arguments = [f"--HistoryManager.hist_file={history}"]  # as nbclient does, with :memory:
+
+    async def scenario():
+        async with kernel(extra_arguments=arguments) as k:
+            return k.forked, await k.value("str(get_ipython().history_manager.hist_file)")
+
+    assert asyncio.run(scenario()) == (True, ":memory:")
+    assert not history.exists()
+
+
 def test_its_output_goes_where_the_owner_asked(zygote, tmp_path):
     log = tmp_path / "kernel.log"
 

@@ -67,7 +67,7 @@ def test_a_forked_kernel_can_be_killed_and_waited_for(zygote):
     assert asyncio.run(scenario()) == -signal.SIGKILL
 
 
-def test_without_a_zygote_kernels_start_the_ordinary_way():
+def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog):
     assert VARIABLE not in os.environ
 
     async def scenario():
@@ -75,3 +75,4 @@ def test_without_a_zygote_kernels_start_the_ordinary_way():
             return k.forked, type(k.manager.provisioner.process), await k.value("6 * 7")
 
     assert asyncio.run(scenario()) == (False, subprocess.Popen, 42)
+    assert "zygote" not in caplog.text  # no zygote was asked for: nothing to warn about

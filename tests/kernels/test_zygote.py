@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from tests.kernels.forked import LIMIT, ends, kernel
 from workbook.kernels import VARIABLE, Zygote
@@ -97,14 +101,39 @@ def test_it_ends_when_its_owner_is_killed():
 
 
 def test_it_refuses_a_request_without_its_descriptors(zygote):
-    import socket
-
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.connect(str(zygote.socket))
         conn.sendall(b'{"argv": [], "env": {}, "cwd": "/"}')
         conn.shutdown(socket.SHUT_WR)
         assert conn.recv(4096).startswith(b"refused ")
     assert zygote.running and zygote.kernels() == []
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="connecting as another user needs root")
+def test_it_refuses_another_users_request_even_through_an_open_folder(zygote):
+    zygote.socket.parent.chmod(0o711)  # what a mistake could leave: anyone may connect
+    zygote.socket.chmod(0o666)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # another account, asking for a kernel with its descriptors
+        try:
+            os.close(read)
+            os.setuid(65534)
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                conn.connect(str(zygote.socket))
+                fds = [0, 1, 2, os.pidfd_open(os.getpid())]
+                with contextlib.suppress(OSError):  # refused at once, it may be reset
+                    socket.send_fds(conn, [b'{"argv": [], "env": {}, "cwd": "/"}'], fds)
+                    conn.shutdown(socket.SHUT_WR)
+                    os.write(write, conn.recv(4096))
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as answer:
+        said = answer.read()
+    os.waitpid(pid, 0)
+    assert said == b"" or said.startswith(b"refused ")  # never "pid N"
+    assert zygote.kernels() == []
 
 
 def test_a_zygote_that_cannot_start_says_why_and_leaves_kernels_ordinary(tmp_path: Path, caplog):

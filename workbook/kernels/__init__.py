@@ -26,6 +26,7 @@ The public interface (what the rest of the workbook uses)::
                                   # started as a child process (os.environ already has it)
         running: bool
         pid: int | None           # the zygote's process id while running
+        process: Popen | None     # the zygote's process (tests kill it)
         kernels() -> list[int]    # process ids of the kernels it has forked that still run
 
     class KernelSpecs(KernelSpecManager):    # finds SPEC_DIR before the installed kernelspecs
@@ -43,7 +44,17 @@ The public interface (what the rest of the workbook uses)::
 
 A kernel started with the ``workbook`` kernelspec (or "python3" through KernelSpecs(python3=True))
 is forked when os.environ[VARIABLE] names a live zygote of the same Python, and started the
-ordinary way otherwise (one warning per process when a zygote was named but failed).
+ordinary way otherwise (one warning per process when a zygote was named but failed; that
+zygote is then not asked again by this process).
+
+Lifetimes: a forked kernel ends with its owner (the process whose kernel manager asked for it),
+as an ordinary kernel does, whether or not the zygote still runs; ``stop()`` (or the death of
+the zygote's owner) ends the zygote and kills the kernels it forked that still run; a zygote
+killed alone leaves its running kernels to finish, and later kernels start the ordinary way.
+Whether a kernel was forked: ``isinstance(manager.provisioner.process,
+workbook.kernels.process.ForkedKernel)``, or its parent is ``Zygote.pid`` (``kernels()``).
+Test helpers (a kernel to run code in, a process's end, a search of a process's memory):
+``tests/kernels/forked.py``.
 
 The surprise: the zygote is Linux-only (it uses pidfds, /proc and SO_PEERCRED); elsewhere
 ``start()`` returns False and every kernel starts the ordinary way.

@@ -18,6 +18,11 @@ of itself with its streams, and :class:`OwnerPoller` takes the poller's place. A
 alone leaves its kernels running their notebooks to the end (an orderly stop ends them, see
 ``zygote.py``). The parent handle is still given on the command line, as ipykernel read
 ``JPY_PARENT_PID`` when the zygote imported it; without one it prints its connection details.
+
+What a fork cannot renew: the secret behind ``hash()`` of strings is chosen when an interpreter
+starts, so every kernel of one zygote shares it (set ``PYTHONHASHSEED`` to choose it); and
+whatever a library read from the environment when the zygote imported it (BLAS is
+single-threaded in forked kernels).
 """
 
 from __future__ import annotations
@@ -64,8 +69,9 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         code = kernel(asked["argv"], asked["env"], asked["cwd"])
     except SystemExit as exc:
         code = exc.code
-    except BaseException:
+    except BaseException as exc:
         traceback.print_exc()
+        code = -signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 1
     finally:
         # As at the end of an interpreter: exit handlers (IPython's), then the streams.
         with contextlib.suppress(BaseException):
@@ -73,6 +79,9 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(BaseException):
                 stream.flush()
+        if code == -signal.SIGINT:  # interrupted before ipykernel took SIGINT: end by it, as
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # Python does
+            os.kill(os.getpid(), signal.SIGINT)
         os._exit(code if isinstance(code, int) else (0 if code is None else 1))
 
 
@@ -119,13 +128,12 @@ def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    owner = os.environ.get("JPY_PARENT_PID", "")  # the requester sets it, as launch_kernel does
-    # nbclient passes the history's file itself for kernels named python3: given twice, the
-    # option becomes a list and the kernel dies before it answers
-    history = (
-        [] if any(a.startswith("--HistoryManager.hist_file") for a in argv) else [MEMORY_HISTORY]
-    )
-    app.initialize([*argv, f"--IPKernelApp.parent_handle={owner}", *history])
+    owner = os.environ.get("JPY_PARENT_PID") or "1"  # the requester's (launch_kernel's too)
+    # Ours replace these options when the command has them (nbclient names the history's file
+    # for kernels named python3): given twice, an option becomes a list and the kernel dies.
+    ours = [f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY]
+    argv = [a for a in argv if not a.startswith(tuple(o.partition("=")[0] for o in ours))]
+    app.initialize([*argv, *ours])
     app.poller = OwnerPoller(OWNER_FD)
     app.start()
     return 0

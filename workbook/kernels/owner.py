@@ -26,7 +26,7 @@ from pathlib import Path
 
 VARIABLE = "WORKBOOK_ZYGOTE"  # the zygote's socket, for this process and its child servers
 log = logging.getLogger("workbook.kernels")
-START_TIMEOUT = 300.0  # seconds for the imports: a few on an idle machine, more on a busy one
+START_TIMEOUT = 120.0  # seconds for the imports: a few on an idle machine, more on a busy one
 STOP_TIMEOUT = 30.0
 SOCKET_NAME = "zygote.sock"
 MAX_SOCKET_PATH = 107  # bytes in a Unix socket's address on Linux
@@ -136,22 +136,23 @@ class Zygote:
         return self.folder
 
     def _ready(self) -> int:
-        """Wait for the zygote's ``ready PID`` line; its pid."""
+        """Wait for the zygote's ``ready PID`` and the end of its output (it then holds no
+        descriptor but its own); its pid."""
         assert self.process is not None and self.process.stdout is not None
         deadline = time.monotonic() + START_TIMEOUT
         data = b""
         with selectors.DefaultSelector() as selector:
             selector.register(self.process.stdout, selectors.EVENT_READ)
-            while b"\n" not in data:
+            while True:
                 left = deadline - time.monotonic()
                 if left <= 0 or not selector.select(left):
                     raise ZygoteFailed(f"no answer in {START_TIMEOUT:.0f} seconds")
                 chunk = os.read(self.process.stdout.fileno(), 256)
                 if not chunk:
-                    code = self.process.wait()
-                    raise ZygoteFailed(f"it ended with status {code} before it was ready")
+                    break
                 data += chunk
-        word, _, pid = data.decode().partition(" ")
+        word, _, pid = data.decode(errors="replace").strip().partition(" ")
         if word != "ready":
-            raise ZygoteFailed(f"it said {data!r}")
+            code = self.process.poll()
+            raise ZygoteFailed(f"it ended with status {code} before it was ready")
         return int(pid)

@@ -47,8 +47,8 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
         path = os.environ.get(VARIABLE, "")
-        why = unforkable(cmd, kwargs) if path and path not in _failed else None
-        if path and path not in _failed and why is None:
+        why = unforkable(cmd, kwargs) if path and path not in _failed else "no zygote"
+        if why is None:
             try:
                 self.process = await fork(path, cmd, kwargs)
             except (OSError, ZygoteFailed) as exc:  # TimeoutError is an OSError
@@ -58,7 +58,7 @@ class ForkProvisioner(LocalProvisioner):
                 self.pid = self.pgid = self.process.pid
                 self.cwd = kwargs.get("cwd", pathlib.Path.cwd())
                 return self.connection_info
-        elif why:
+        elif path and path not in _failed:
             self.log.info("This kernel starts the ordinary way: %s", why)
         return await super().launch_kernel(cmd, **kwargs)
 

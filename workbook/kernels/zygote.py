@@ -41,6 +41,17 @@ INLINE = "module://matplotlib_inline.backend_inline"
 # (workbook.plots picks matplotlib's Agg backend: a kernel must start on the inline one).
 PRELOAD = (
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",  # debugpy: a third of what a kernel imports for itself
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "pdb",
+    "psutil",
+    "sqlite3",
+    "tornado.platform.asyncio",
+    "tornado.queues",
     "ipywidgets",
     "numpy",
     "pandas",
@@ -60,7 +71,10 @@ def prepare() -> None:
     """Set what must be set before the imports, then import what kernels use."""
     for name in BLAS_THREADS:
         os.environ[name] = "1"
-    os.environ["MPLBACKEND"] = INLINE
+    os.environ.setdefault("MPLBACKEND", INLINE)  # as ipykernel does, before matplotlib loads
+    # debugpy warns at import that Python's frozen modules may hide breakpoints; ipykernel's
+    # own kernelspecs set this for the same reason.
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     # Like ipykernel_launcher: the folder it was started in is not a place to import from.
     if sys.path and (sys.path[0] == "" or Path(sys.path[0]) == Path.cwd()):
         del sys.path[0]
@@ -167,7 +181,12 @@ class Zygote:
     def fork(self, request: Request) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as exc:  # out of memory or processes: this kernel starts the ordinary way
+            request.answer(f"refused the fork failed ({exc})")
+            self.drop(request)
+            return
         if pid == 0:
             child.run(memoryview(request.buffer)[: request.size], request.fds, self.close)
         request.wipe()
@@ -204,7 +223,7 @@ class Zygote:
     def close(self) -> None:
         """Let go of every descriptor and request the zygote holds (in a child, at its start)."""
         for request in list(self.requests):
-            request.buffer[:] = bytes(LIMIT)  # another kernel's request, maybe half read
+            request.buffer[: request.size] = bytes(request.size)  # another's, maybe half read
             request.conn.close()
             if request.pidfd >= 0:
                 os.close(request.pidfd)
@@ -215,9 +234,10 @@ class Zygote:
 def main(argv: list[str] | None = None) -> int:
     (path,) = argv if argv is not None else sys.argv[1:]
     prepare()
-    zygote = Zygote(Path(path))
+    zygote = Zygote(Path(path).absolute())
+    os.chdir("/")  # holds no folder of its owner's open; each kernel goes to the one it asks
     try:
-        owner = os.dup(1)  # the owner reads one line there; forks never write to it
+        owner = os.dup(1)  # the owner reads one line there, then its end; forks never write
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, 1)
         os.close(devnull)
