@@ -12,8 +12,9 @@ Measures, on the same machine in the same run:
   batch      `workbook generate --all --format ipynb,html` with the default --jobs
   guided     `workbook lab`, then Debian's Chromium (Playwright) opens one of the sample
              client's guided notebooks and runs all its cells: seconds from opening it to its
-             kernel being idle and to every cell having run (its forms shown), and the memory
-             of its kernel (and of the zygote it was forked from) afterwards
+             kernel being idle and to every cell having run (its forms shown), the median of
+             --lab-repeats openings, and the memory of its kernel (and of the zygote it was
+             forked from) afterwards
 single, batch and guided are measured twice: with kernels forked from a zygote (as the
 workbook runs them) and with ordinary kernels (``WORKBOOK_PLAIN_KERNELS=1``, as before issue 12).
 Peak memory is the largest sum over the command's whole process tree (the zygote and kernels
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -176,9 +178,19 @@ def baseline(practice: Path, ids: list[str], env: dict[str, str], out: Path) -> 
     return time.perf_counter() - started
 
 
-def guided(mode: dict[str, str], notebook: str = GUIDED) -> dict[str, float]:
+def _end_sessions(base: str, token: str) -> None:
+    """Shut every notebook's kernel down, so the next opening starts a fresh one."""
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=60) as answer:
+        sessions = json.loads(answer.read())
+    for session in sessions:
+        url = f"{base}/api/sessions/{session['id']}?token={token}"
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=60).close()
+
+
+def guided(mode: dict[str, str], repeats: int, notebook: str = GUIDED) -> dict[str, float]:
     """A guided notebook in ``workbook lab``, from opening it to usable: seconds until its
-    kernel is idle and until all its cells have run; then its kernel's (and zygote's) memory.
+    kernel is idle and until all its cells have run (medians of ``repeats`` openings, each on
+    a fresh kernel); then the memory of the last one's kernel (and of the zygote).
 
     JupyterLab's page is loaded once first, so its scripts come from the browser's cache and
     what is timed is the notebook: its kernel's start and its cells (the imports among them).
@@ -193,6 +205,7 @@ def guided(mode: dict[str, str], notebook: str = GUIDED) -> dict[str, float]:
     from workbook.practice import Practice
     from workbook.sample import sample_case
 
+    idle, usable = [], []
     with tempfile.TemporaryDirectory(prefix="wb-bench-lab-") as tmp:
         practice = Practice(Path(tmp) / "practice")
         with practice.open() as store:
@@ -208,19 +221,24 @@ def guided(mode: dict[str, str], notebook: str = GUIDED) -> dict[str, float]:
                 page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 page.goto(f"{base}/lab?token={token}")
                 page.wait_for_selector("#jp-main-statusbar", timeout=lab.TIMEOUT_MS)
-                page = browser.new_page(viewport={"width": 1280, "height": 1000})
                 where = f"lab/workspaces/{workspace(client)}/tree/{client}/{notebook}"
-                started = time.perf_counter()
-                page.goto(f"{base}/{where}?token={token}")
-                page.wait_for_function(KERNEL_IDLE, timeout=lab.TIMEOUT_MS)
-                idle = time.perf_counter() - started
-                page.locator(".lm-MenuBar-item").filter(has_text=re.compile(r"^Run$")).click()
-                page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-                page.wait_for_function(ALL_RUN, timeout=lab.TIMEOUT_MS)
-                page.wait_for_function(KERNEL_IDLE, timeout=lab.TIMEOUT_MS)
-                usable = time.perf_counter() - started
-                time.sleep(2)  # let the kernel settle (widgets' comm messages, collection)
-                figures = lab.snapshot(process.pid)
+                for n in range(repeats):
+                    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                    started = time.perf_counter()
+                    page.goto(f"{base}/{where}?token={token}")
+                    page.wait_for_function(KERNEL_IDLE, timeout=lab.TIMEOUT_MS)
+                    idle.append(time.perf_counter() - started)
+                    run = page.locator(".lm-MenuBar-item").filter(has_text=re.compile(r"^Run$"))
+                    run.click()
+                    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+                    page.wait_for_function(ALL_RUN, timeout=lab.TIMEOUT_MS)
+                    page.wait_for_function(KERNEL_IDLE, timeout=lab.TIMEOUT_MS)
+                    usable.append(time.perf_counter() - started)
+                    if n == repeats - 1:
+                        time.sleep(2)  # let the kernel settle (widgets' messages, collection)
+                        figures = lab.snapshot(process.pid)
+                    page.close()
+                    _end_sessions(base, token)
                 browser.close()
         finally:
             process.send_signal(signal.SIGTERM)
@@ -232,8 +250,8 @@ def guided(mode: dict[str, str], notebook: str = GUIDED) -> dict[str, float]:
     (kernel,) = [m for name, m in figures.items() if name.startswith("kernel")]
     zygote = figures.get("zygote", {"pss": 0.0, "rss": 0.0})
     return {
-        "open_to_idle_s": round(idle, 2),
-        "open_to_usable_s": round(usable, 2),
+        "open_to_idle_s": round(statistics.median(idle), 2),
+        "open_to_usable_s": round(statistics.median(usable), 2),
         "kernel_pss_mib": round(kernel["pss"], 1),
         "kernel_rss_mib": round(kernel["rss"], 1),
         "zygote_pss_mib": round(zygote["pss"], 1),
@@ -246,6 +264,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--no-baseline", action="store_true", help="leave the papermill CLI out")
     parser.add_argument("--no-lab", action="store_true", help="leave the guided notebook out")
+    parser.add_argument("--lab-repeats", type=int, default=5, help="openings of the notebook")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
@@ -281,7 +300,7 @@ def main() -> None:
 
     if not args.no_lab:
         for name, mode in MODES.items():
-            got = figures[name]["guided"] = guided(mode)
+            got = figures[name]["guided"] = guided(mode, args.lab_repeats)
             print(
                 f"{name}: {GUIDED} idle {got['open_to_idle_s']} s, usable "
                 f"{got['open_to_usable_s']} s after opening; kernel PSS {got['kernel_pss_mib']} "
