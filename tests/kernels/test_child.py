@@ -19,6 +19,7 @@ FACTS = """{
     "zygote_variable": os.environ.get("OPENBLAS_NUM_THREADS"),  # set by the zygote for itself
     "jpy_parent": os.environ.get("JPY_PARENT_PID"),
     "history": str(get_ipython().history_manager.hist_file),
+    "gc": [__import__("gc").isenabled(), __import__("gc").get_freeze_count() > 0],
     "fds": {
         fd: os.readlink(f"/proc/self/fd/{fd}")
         for fd in os.listdir("/proc/self/fd")
@@ -54,6 +55,7 @@ def test_it_is_the_kernel_asked_for(zygote, tmp_path):
     assert facts["zygote_variable"] is None  # the environment asked for, not the zygote's
     assert facts["jpy_parent"] == str(os.getpid())  # its owner, as an ordinary kernel's
     assert facts["history"] == ":memory:"
+    assert facts["gc"] == [True, True]  # collecting, but not the zygote's objects (shared pages)
     fresh = subprocess.run(
         [sys.executable, "-c", f"import json, signal; print(json.dumps({SIGNALS}))"],
         capture_output=True,

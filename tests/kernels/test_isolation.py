@@ -15,7 +15,8 @@ import signal
 
 import numpy
 
-from tests.kernels.forked import kernel, memory_holds
+from tests.kernels.forked import LIMIT, ends, kernel, memory_holds
+from workbook.kernels.process import ORPHANED
 
 FIRST_CLIENT = """
 import random, re, numpy, pandas, workbook.frames
@@ -134,6 +135,12 @@ def test_a_killed_zygote_leaves_the_batch_to_ordinary_kernels(zygote, caplog):
             zygote.process.send_signal(signal.SIGKILL)
             zygote.process.wait()
             done.append((running.forked, await running.value("6 * 7")))
+            # jupyter_client still sees it alive, and ends it, without the zygote to tell
+            provisioner = running.manager.provisioner
+            assert [await provisioner.poll(), await provisioner.poll()] == [None, None]
+            await provisioner.kill()
+            status = await asyncio.wait_for(provisioner.wait(), LIMIT)
+            assert status == ORPHANED and ends(running.pid)
         for _ in range(2):
             async with kernel() as k:
                 done.append((k.forked, await k.value("6 * 7")))

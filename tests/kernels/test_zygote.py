@@ -82,7 +82,7 @@ OWNER = """
 import sys, time
 from workbook.kernels import Zygote
 with Zygote() as zygote:
-    print(zygote.pid, flush=True)
+    print(zygote.pid, zygote.socket.parent, flush=True)
     time.sleep(3600)
 """
 
@@ -90,10 +90,11 @@ with Zygote() as zygote:
 def test_it_ends_when_its_owner_is_killed():
     owner = subprocess.Popen([sys.executable, "-c", OWNER], stdout=subprocess.PIPE, text=True)
     try:
-        pid = int(owner.stdout.readline())
-        assert not ends(pid, 0)
+        pid, folder = owner.stdout.readline().split()
+        assert not ends(int(pid), 0)
         owner.kill()  # no stop(): the pipe closes with the owner
-        assert ends(pid)
+        assert ends(int(pid))
+        assert not Path(folder).exists()  # the zygote's own folder went with it
     finally:
         owner.kill()
         owner.wait()

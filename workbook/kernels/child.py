@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import importlib.util
 import json
 import os
@@ -58,6 +59,7 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
     try:
         os.setsid()
         default_signals()
+        gc.enable()  # off in the zygote; what it imported stays frozen, shared with it
         asked = json.loads(bytes(request))
         forget()  # first: the zygote's descriptors may have the numbers given below
         owner = os.dup(fds[3])  # not inheritable: the kernel's own children do not get it
@@ -69,6 +71,8 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         code = kernel(asked["argv"], asked["env"], asked["cwd"])
     except SystemExit as exc:
         code = exc.code
+        if code is not None and not isinstance(code, int):
+            print(code, file=sys.stderr)  # as Python does with sys.exit("why")
     except BaseException as exc:
         traceback.print_exc()
         code = -signal.SIGINT if isinstance(exc, KeyboardInterrupt) else 1

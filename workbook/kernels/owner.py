@@ -62,7 +62,8 @@ class Zygote:
             if len(os.fsencode(path)) > MAX_SOCKET_PATH:
                 raise ZygoteFailed(f"its socket's path is too long for a Unix socket ({path})")
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "workbook.kernels.zygote", str(path)],
+                [sys.executable, "-m", "workbook.kernels.zygote", str(path)]
+                + (["--own-folder"] if self._made else []),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 start_new_session=True,

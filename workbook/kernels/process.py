@@ -6,9 +6,9 @@ connection that asked for it can: the zygote reaps the kernel and writes ``exit 
 the start, so they can never reach another process that was given the same number later.
 
 The surprise: should the zygote die first, the connection closes without a status. The kernel
-then follows within moments (its parent poller sees the zygote gone and exits with status 1),
-and the handle waits on the pidfd and reports 1, the status the poller gives, since nobody can
-read the real one: only a parent can reap.
+runs on (it ends with its owner, not with the zygote: see ``child.py``), and the handle watches
+its pidfd instead; when it ends, its status is lost (only its parent could reap it, and that
+parent is gone), so the handle reports 1, as for a kernel that ended with an error.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import socket
 import subprocess
 import time
 
-ORPHANED = 1  # the status ipykernel's parent poller exits with when its parent has gone
+ORPHANED = 1  # the status reported for a kernel that outlived its zygote: the real one is lost
 
 
 class ForkedKernel:

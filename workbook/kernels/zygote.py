@@ -4,9 +4,10 @@ Started by :class:`workbook.kernels.Zygote` as ``python -m workbook.kernels.zygo
 with a pipe on its standard input: when that pipe closes (its owner stopped, or died) the zygote
 kills the kernels it forked and exits, so it cannot outlive the batch or the server. Before its
 imports it makes BLAS single-threaded (a thread pool does not survive a fork) and names the
-inline matplotlib backend; after them it holds no thread, zmq context, event loop or database
-engine. It then says ``ready PID`` on its standard output and serves its Unix socket (in a 0700
-folder; a peer of another user is refused).
+inline matplotlib backend unless one is named; after them it holds no thread, zmq context,
+event loop or database engine, and its garbage collector is off (see :func:`prepare`). It then
+says ``ready PID`` on its standard output and serves its Unix socket (in a 0700 folder; a peer
+of another user is refused).
 
 One connection per kernel. The requester sends the request (bytes the child decodes, see
 ``child.py``) with four file descriptors attached (the kernel's stdin, stdout and stderr, and a
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import array
 import contextlib
+import gc
 import importlib
 import os
 import selectors
@@ -68,7 +70,12 @@ FDS = 4  # stdin, stdout, stderr, and the owner's pidfd
 
 
 def prepare() -> None:
-    """Set what must be set before the imports, then import what kernels use."""
+    """Set what must be set before the imports, then import what kernels use.
+
+    The garbage collector stays off in the zygote, and what it imported is frozen before each
+    fork (Python's own advice for a fork server): a collection in a kernel would otherwise
+    write to every imported object's header, and copy the page it is on."""
+    gc.disable()
     for name in BLAS_THREADS:
         os.environ[name] = "1"
     os.environ.setdefault("MPLBACKEND", INLINE)  # as ipykernel does, before matplotlib loads
@@ -181,6 +188,7 @@ class Zygote:
     def fork(self, request: Request) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
+        gc.freeze()
         try:
             pid = os.fork()
         except OSError as exc:  # out of memory or processes: this kernel starts the ordinary way
@@ -232,7 +240,9 @@ class Zygote:
 
 
 def main(argv: list[str] | None = None) -> int:
-    (path,) = argv if argv is not None else sys.argv[1:]
+    """``SOCKET [--own-folder]``: with ``--own-folder`` the socket's folder was made for this
+    zygote, and goes with it (its owner may have been killed before it could remove it)."""
+    path, *flags = argv if argv is not None else sys.argv[1:]
     prepare()
     zygote = Zygote(Path(path).absolute())
     os.chdir("/")  # holds no folder of its owner's open; each kernel goes to the one it asks
@@ -247,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         zygote.kill_kernels()
     finally:
         Path(path).unlink(missing_ok=True)
+        if "--own-folder" in flags:
+            with contextlib.suppress(OSError):  # only if empty: never what it did not make
+                Path(path).parent.rmdir()
     return 0
 
 
