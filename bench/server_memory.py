@@ -7,7 +7,8 @@ What a signed-in practitioner's server holds, measured the way a user makes it: 
 the sample client (Lana), ``workbook lab`` on a free loopback port (the jupyter-lab process, as
 the browser tests start it), then Debian's Chromium driven by Playwright opens the practice's
 start-here and runs all its cells, then opens one of Lana's guided notebooks and runs all its
-cells (two notebooks, two kernels: start-here and the client being worked on). After each stage
+cells (two notebooks, two kernels: start-here and the client being worked on; forked from the
+server's zygote, which is listed too, unless ``WORKBOOK_PLAIN_KERNELS=1``). After each stage
 the server's and each kernel's memory is read from ``/proc/<pid>/smaps_rollup`` (and the CPU
 time each has used so far from ``/proc/<pid>/stat``, what a class signing in at once costs):
 
@@ -40,11 +41,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.browser.lab import ALL_RUN, KERNEL_IDLE
-from workbook.forms.links import workspace
-from workbook.generate import export
-from workbook.practice import Practice
-from workbook.sample import sample_case
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: tests/ too
+
+from tests.browser.lab import ALL_RUN, KERNEL_IDLE  # noqa: E402
+from workbook.forms.links import workspace  # noqa: E402
+from workbook.generate import export  # noqa: E402
+from workbook.practice import Practice  # noqa: E402
+from workbook.sample import sample_case  # noqa: E402
 
 WORKBOOK = Path(sys.executable).with_name("workbook")
 TIMEOUT_MS = 120_000
@@ -99,14 +102,21 @@ def isolated_env(home: Path, practice: Path) -> dict[str, str]:
     return env
 
 
-def start_lab(practice: Path, home: Path) -> tuple[subprocess.Popen, str, str]:
+def start_lab(
+    practice: Path, home: Path, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str, str]:
+    """``workbook lab`` on a free port, with ``env`` added to its environment."""
     port, token = free_port(), secrets.token_hex(16)
     args = [str(WORKBOOK), "--practice", str(practice), "lab", "--no-browser", f"--port={port}"]
     args += ["--", f"--IdentityProvider.token={token}", "--ServerApp.ip=127.0.0.1"]
     home.mkdir(parents=True, exist_ok=True)
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(
-        args, env=isolated_env(home, practice), cwd=home, stdout=log, stderr=subprocess.STDOUT
+        args,
+        env=isolated_env(home, practice) | (env or {}),
+        cwd=home,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 180
@@ -139,9 +149,27 @@ def run_all(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
     time.sleep(2)  # let the kernel settle (widgets' comm messages, garbage collection)
 
 
+def is_zygote(pid: int) -> bool:
+    """Whether ``pid`` is the server's zygote, which forks its kernels (workbook.forked)."""
+    try:
+        return b"workbook.kernels.zygote" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def kernels(server: int) -> list[int]:
+    """The server's kernels: its children, or the children of its zygote."""
+    found = []
+    for pid in children(server):
+        found += children(pid) if is_zygote(pid) else [pid]
+    return found
+
+
 def snapshot(server: int) -> dict[str, dict[str, float]]:
     figures = {"server": memory(server)}
-    for n, pid in enumerate(children(server), 1):
+    for pid in filter(is_zygote, children(server)):
+        figures["zygote"] = memory(pid)
+    for n, pid in enumerate(kernels(server), 1):
         figures[f"kernel {n}"] = memory(pid)
     return figures
 

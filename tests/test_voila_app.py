@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+import os
+
 import workbook.voila_app as voila_app
+from workbook import forked
+from workbook.kernels import VARIABLE
 from workbook.voila_app import PageVoila, main
 
 
 def test_the_page_option_is_taken_out_of_voilas_arguments(monkeypatch):
-    seen = []
+    """...and Voilà runs with a zygote of its own, serving ``python3`` with forked kernels."""
+    seen, zygotes = [], []
     monkeypatch.setattr(PageVoila, "page", "")  # restored afterwards: main sets it
-    launch = classmethod(lambda _, argv: seen.append(argv))
-    monkeypatch.setattr(PageVoila, "launch_instance", launch)
+    monkeypatch.delenv(forked.PLAIN, raising=False)
+
+    def launch(_, argv: list[str]) -> None:
+        seen.append(argv)
+        zygotes.append(os.environ.get(VARIABLE))
+
+    monkeypatch.setattr(PageVoila, "launch_instance", classmethod(launch))
     main(["--page=voila/render/00_start_here.ipynb", "/p/notebooks", "--port=8866"])
-    assert seen == [["/p/notebooks", "--port=8866"]]
+    specs = "--VoilaConfiguration.kernel_spec_manager_class=workbook.kernels.KernelSpecs"
+    assert seen == [[specs, "--KernelSpecs.python3=True", "/p/notebooks", "--port=8866"]]
     assert PageVoila.page == "voila/render/00_start_here.ipynb"
+    assert zygotes[0] and zygotes[0].endswith(".sock") and VARIABLE not in os.environ
 
 
 def test_the_browser_opens_on_the_page(monkeypatch):

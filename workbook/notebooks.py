@@ -218,7 +218,9 @@ def lab_command(
     extra: Sequence[str] = (),
 ) -> list[str]:
     """jupyter-lab on the practice's notebooks, opening start-here or, for a client, their first
-    notebook in the client's own workspace (so tabs of another client are never restored)."""
+    notebook in the client's own workspace (so tabs of another client are never restored).
+    Its kernels are forked from a zygote the server starts (:mod:`workbook.forked`)."""
+    from . import forked
     from .forms.links import workspace
 
     root = private_dir(notebooks_dir(practice))
@@ -228,6 +230,7 @@ def lab_command(
         f"--ServerApp.root_dir={root}",
         f"--LabApp.default_url={page}{first_page(client)}",
         *server_flags(port, browser, "ServerApp.port_retries"),
+        *forked.lab_flags(),  # its kernels forked from a zygote of its own
     ]
     if os.geteuid() == 0 and "--allow-root" not in extra:
         args.append("--allow-root")

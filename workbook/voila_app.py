@@ -4,7 +4,8 @@
 reach every client's notebooks (``voila/render/<client>/...``). Voilà itself opens a served folder
 on its file listing, and has no setting for another first page; this subclass adds one
 (``--page=voila/render/00_start_here.ipynb``) and is otherwise Voilà. It runs in the process
-``workbook app`` replaced itself with, so the server's PID is still the command's.
+``workbook app`` replaced itself with, so the server's PID is still the command's. Its
+kernels are forked from a zygote it starts and stops (:mod:`workbook.forked`).
 
     python -m workbook.voila_app --page=PATH FOLDER [VOILA OPTIONS]
 """
@@ -16,6 +17,8 @@ import webbrowser
 
 from jupyter_server.utils import url_path_join
 from voila.app import Voila
+
+from . import forked
 
 PAGE = "--page="
 
@@ -39,7 +42,9 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     pages = [a for a in args if a.startswith(PAGE)]
     PageVoila.page = pages[-1][len(PAGE) :] if pages else ""
-    PageVoila.launch_instance(argv=[a for a in args if not a.startswith(PAGE)])
+    with forked.zygote():  # the pages' kernels are forked from it; it ends with the server
+        rest = [a for a in args if not a.startswith(PAGE)]
+        PageVoila.launch_instance(argv=[*forked.voila_flags(), *rest])
 
 
 if __name__ == "__main__":

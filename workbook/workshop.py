@@ -186,6 +186,7 @@ def collect(
     """Run the cohort report template over every trainee's practice; write it as HTML."""
     from papermill.iorw import load_notebook_node
 
+    from . import forked
     from .generate.batch import run_to_completion
     from .generate.execute import execute
     from .generate.export import html
@@ -204,9 +205,10 @@ def collect(
     }
     previous = os.umask(0o077)  # the notebook holds the cohort's work: private
     try:
-        nb = run_to_completion(
-            execute(load_notebook_node(str(COHORT_TEMPLATE)), params, notebook, "cohort report")
-        )
+        with forked.zygote():  # its kernel is forked, like a batch's (workbook.forked)
+            nb = run_to_completion(
+                execute(load_notebook_node(str(COHORT_TEMPLATE)), params, notebook, "cohort report")
+            )
     finally:
         os.umask(previous)
     write_private(report, html(nb, "Cohort report").encode("utf-8"))

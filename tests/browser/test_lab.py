@@ -3,11 +3,12 @@ and read the database back through the Python API."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
-from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.browser.conftest import (
@@ -96,19 +97,16 @@ def test_bad_id_is_refused_beside_the_field_and_nothing_is_saved(step1, practice
     assert db_rows(practice) == before
 
 
-def _kernel_pid(kernel_id: str) -> int:
-    """The PID of the kernel process started with this kernel's connection file."""
-    connection = f"kernel-{kernel_id}.json"
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(arg.decode(errors="replace").endswith(connection) for arg in cmdline):
-            return int(proc.name)
-    raise AssertionError(f"no process runs kernel {kernel_id} (looked for {connection})")
+def _kernel_pid(server, kernel_id: str) -> int:  # noqa: ANN001 - a Server
+    """The PID of the process listening on this kernel's shell port (from its connection file
+    in the server's runtime folder): a forked kernel's command line is its zygote's, not one
+    naming its connection file."""
+    runtime = server.log.parent / "runtime"
+    port = json.loads((runtime / f"kernel-{kernel_id}.json").read_text())["shell_port"]
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+            return conn.pid
+    raise AssertionError(f"no process listens on kernel {kernel_id}'s shell port {port}")
 
 
 def test_saved_story_survives_the_kernel_being_killed(step1, lab, practice):
@@ -121,7 +119,7 @@ def test_saved_story_survives_the_kernel_being_killed(step1, lab, practice):
     expect(form.status).to_contain_text(f"Saved story {story_id}.")
 
     (session,) = [s for s in lab.api("GET", "/api/sessions") if s["path"].endswith(STEP1)]
-    os.kill(_kernel_pid(session["kernel"]["id"]), signal.SIGKILL)
+    os.kill(_kernel_pid(lab, session["kernel"]["id"]), signal.SIGKILL)
     # JupyterLab itself notices the kernel has gone.
     expect(form.page.get_by_text("appears to have died")).to_be_visible()
     form.page.close()

@@ -33,8 +33,16 @@ OLD = b"the previous good copy"
 LIMIT = 2.0  # seconds, as the issue states
 
 
+ZYGOTE = "workbook.kernels.zygote"
+
+
 def _is_kernel(p: psutil.Process) -> bool:
-    return "ipykernel_launcher" in " ".join(p.cmdline())
+    """A kernel started the ordinary way, or forked from the batch's zygote (whose command line
+    it keeps: a zygote's child)."""
+    command = " ".join(p.cmdline())
+    return "ipykernel_launcher" in command or (
+        ZYGOTE in command and ZYGOTE in " ".join(p.parent().cmdline())
+    )
 
 
 def _is_browser(p: psutil.Process) -> bool:

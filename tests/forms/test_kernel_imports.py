@@ -79,3 +79,28 @@ def test_the_table_views_load_pandas_but_not_matplotlib(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "pandas"
+
+
+IMPORTS_SCRIPT = """
+import importlib, pkgutil
+import workbook.clientapp, workbook.forms
+from workbook.kernels.zygote import PRELOAD
+for name in PRELOAD:
+    importlib.import_module(name)
+for package in (workbook.forms, workbook.clientapp):
+    for found in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+        importlib.import_module(found.name)
+from ipywidgets.widgets.widget import _instances
+print(sorted(type(w).__name__ for w in _instances.values()))
+"""
+
+
+def test_importing_the_forms_makes_no_widget():
+    """The zygote imports the forms before any kernel exists (workbook.kernels): a widget made
+    at import would be a model no kernel's front end ever received, and every input sharing it
+    would fail to draw in a forked kernel."""
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTS_SCRIPT], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]", f"made at import: {result.stdout.strip()}"

@@ -2,15 +2,19 @@
 
 Voilà serving a folder shows a file listing at ``/``; here ``/`` leads to the landing page
 instead, which links to every other page. Run as ``python -m workbook.clientapp.server FOLDER``
-with Voilà's own options (``serve.app_command`` builds the command).
+with Voilà's own options (``serve.app_command`` builds the command). Its kernels are forked
+from a zygote it starts and stops (:mod:`workbook.forked`).
 """
 
 from __future__ import annotations
+
+import sys
 
 from jupyter_server.utils import url_path_join
 from tornado.web import RedirectHandler
 from voila.app import Voila
 
+from .. import forked
 from .serve import HOME
 
 
@@ -24,7 +28,8 @@ class ClientVoila(Voila):
 
 
 def main() -> None:
-    ClientVoila.launch_instance()
+    with forked.zygote():  # the pages' kernels are forked from it; it ends with the server
+        ClientVoila.launch_instance(argv=[*forked.voila_flags(), *sys.argv[1:]])
 
 
 if __name__ == "__main__":

@@ -25,9 +25,14 @@ from ipywidgets.widgets.widget_description import DescriptionWidget
 from ..model.vocab import REFLECTION_STAGES
 from .logic import split_tags
 
-LAYOUT = w.Layout(width="34em")
-AREA = w.Layout(width="34em")  # its height: the textarea's rows, below its label
 Options = Callable[[], list[tuple[str, Any]]]
+
+
+def wide() -> w.Layout:
+    """An input's layout (a text area's height is its rows), new for each input. A widget made
+    at import would be unknown to the front end of a kernel forked after the import (the
+    zygote imports this module, workbook.kernels), and every input sharing it would not draw."""
+    return w.Layout(width="34em")
 
 
 # Labels above their inputs, wrapping rather than cut short; help in a quieter (AA) grey.
@@ -115,9 +120,9 @@ class TextField(Field):
         self, name: str, label: str, help: str = "", long: bool = False, placeholder: str = ""
     ):
         widget = (
-            w.Textarea(layout=AREA, rows=5, placeholder=placeholder)
+            w.Textarea(layout=wide(), rows=5, placeholder=placeholder)
             if long
-            else w.Text(layout=LAYOUT, placeholder=placeholder)
+            else w.Text(layout=wide(), placeholder=placeholder)
         )
         super().__init__(name, label, widget, help)
 
@@ -142,7 +147,7 @@ class ChoiceField(Field):
         blank: str | None = "—",
     ):
         self.options, self.blank = options, blank
-        super().__init__(name, label, w.Dropdown(options=self._options(), layout=LAYOUT), help)
+        super().__init__(name, label, w.Dropdown(options=self._options(), layout=wide()), help)
 
     def _options(self) -> list[tuple[str, Any]]:
         options = self.options() if callable(self.options) else list(self.options)
@@ -193,7 +198,7 @@ class TagsField(Field):
 
     def __init__(self, name: str, label: str, help: str = ""):
         super().__init__(
-            name, label, w.Textarea(layout=AREA, rows=4, placeholder="one per line"), help
+            name, label, w.Textarea(layout=wide(), rows=4, placeholder="one per line"), help
         )
 
     def get(self) -> list[str]:
@@ -213,7 +218,7 @@ class SkillsField(Field):
             layout=w.Layout(grid_template_columns="repeat(3, minmax(16em, max-content))")
         )
         self.other = labelled(
-            w.Text(placeholder="e.g. patience, budgeting", layout=LAYOUT),
+            w.Text(placeholder="e.g. patience, budgeting", layout=wide()),
             "Other skills",
             "comma-separated",
         )
@@ -301,7 +306,7 @@ class EntriesField(Field):
         stages = REFLECTION_STAGES.get(self.model.value or "", ())
         self.areas = {
             s: labelled(
-                w.Textarea(value=kept.get(s, ""), layout=AREA, rows=5),
+                w.Textarea(value=kept.get(s, ""), layout=wide(), rows=5),
                 s.replace("_", " ").capitalize(),
                 self.prompts.get(s, ""),
             )

@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import forked
 from ..errors import WorkbookError
 from ..files import write_private
 from ..practice import Practice
@@ -99,6 +100,10 @@ async def execute(
 ) -> NotebookNode:
     """Execute a template in a fresh kernel with papermill's parameters, writing ``out``.
 
+    The kernel is the workbook's (:mod:`workbook.forked`): forked from the batch's zygote when
+    one runs, else started the ordinary way. The notebook keeps ``python3`` as its kernelspec,
+    so the copy opens in any Jupyter.
+
     When a cell fails, papermill's error banner goes into ``out`` and :class:`TemplateFailed`
     names the section. The kernel is driven asynchronously, so one process can run several
     kernels at once. With a ``messages`` list, what the cells printed moves from the notebook
@@ -120,11 +125,11 @@ async def execute(
     nb = prepare_notebook_metadata(nb, TEMPLATE.name, str(out))
     runner = NotebookClient(
         nb,
-        kernel_name="python3",
         timeout=600,
         startup_timeout=120,
         shutdown_kernel="immediate",  # the notebook is done (or given up): no need to wait
-        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no transport chatter on stderr
+        # the workbook's kernel, with no transport chatter on stderr
+        **forked.notebook_client("--IPKernelApp.log_level=ERROR"),
     )
     with contextlib.suppress(CellExecutionError):  # the failing cell keeps its error output,
         await runner.async_execute()  # which papermill turns into its banner just below
