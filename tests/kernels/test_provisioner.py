@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import select
 import signal
 import subprocess
+import time
+from pathlib import Path
 
 from jupyter_client.provisioning import KernelProvisionerFactory
 
 from tests.kernels.forked import LIMIT, ends, kernel
-from workbook.kernels import KERNEL_NAME, SPEC_DIR, VARIABLE, KernelSpecs
+from workbook.kernels import KERNEL_NAME, SPEC_DIR, VARIABLE, KernelSpecs, provisioner
 from workbook.kernels.process import ForkedKernel
 
 
@@ -76,3 +79,77 @@ def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog):
 
     assert asyncio.run(scenario()) == (False, subprocess.Popen, 42)
     assert "zygote" not in caplog.text  # no zygote was asked for: nothing to warn about
+
+
+def test_a_launch_given_up_after_its_request_leaves_no_kernel(zygote, monkeypatch):
+    """The zygote has forked, but the launch gives up before it holds the kernel (here its
+    handle fails; a timeout or a cancelled launch does the same): the child never becomes a
+    kernel beside the ordinary one started in its place, it exits."""
+    forked = []
+
+    class GivenUp(ForkedKernel):
+        def __init__(self, args, pid, *rest):
+            forked.append(pid)
+            raise OSError("given up")
+
+    monkeypatch.setattr(provisioner, "ForkedKernel", GivenUp)
+
+    async def scenario():
+        async with kernel() as k:
+            return k.forked, await k.value("6 * 7")
+
+    assert asyncio.run(scenario()) == (False, 42)
+    assert len(forked) == 1 and ends(forked[0], 30)
+
+
+def zombie_of(pid: int) -> int | None:
+    """The parent of ``pid`` if it is a zombie, else None."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return None
+    return int(fields[1]) if fields[0] == "Z" else None
+
+
+def test_an_ended_kernel_keeps_its_pid_until_its_handle_has_its_status(zygote):
+    """As Popen keeps a zombie until polled: a signal for a kernel that has ended can never
+    reach another process given its pid (or its group's) meanwhile."""
+
+    async def scenario():
+        async with kernel() as k:
+            process = k.manager.provisioner.process
+            os.kill(k.pid, signal.SIGKILL)
+            assert ends(k.pid)
+            select.select([process._conn], [], [], LIMIT)  # the zygote has said how it ended
+            held = zombie_of(k.pid)
+            await k.manager.provisioner.send_signal(signal.SIGINT)  # ended: a no-op
+            assert process.wait(LIMIT) == -signal.SIGKILL
+            deadline = time.monotonic() + LIMIT
+            while zombie_of(k.pid) and time.monotonic() < deadline:
+                time.sleep(0.05)  # the zygote reaps it once the handle has let go
+            return held, zombie_of(k.pid)
+
+    assert asyncio.run(scenario()) == (zygote.pid, None)
+
+
+def test_a_zygote_of_another_user_is_sent_nothing(zygote, monkeypatch, caplog):
+    real = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: real + 1)  # as if the zygote were another's
+
+    async def scenario():
+        async with kernel() as k:
+            return k.forked, await k.value("6 * 7")
+
+    assert asyncio.run(scenario()) == (False, 42)
+    assert "another user's" in caplog.text
+
+
+def test_a_zygote_in_a_folder_open_to_others_is_sent_nothing(zygote, caplog):
+    zygote.socket.parent.chmod(0o755)  # anyone could have put a socket there
+
+    async def scenario():
+        async with kernel() as k:
+            return k.forked, await k.value("6 * 7")
+
+    assert asyncio.run(scenario()) == (False, 42)
+    assert "not yours alone" in caplog.text
