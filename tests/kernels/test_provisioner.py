@@ -70,8 +70,8 @@ def test_a_forked_kernel_can_be_killed_and_waited_for(zygote):
     assert asyncio.run(scenario()) == -signal.SIGKILL
 
 
-def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog):
-    assert VARIABLE not in os.environ
+def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog, monkeypatch):
+    monkeypatch.delenv(VARIABLE, raising=False)  # a shell may name one
 
     async def scenario():
         async with kernel() as k:
@@ -153,3 +153,34 @@ def test_a_zygote_in_a_folder_open_to_others_is_sent_nothing(zygote, caplog):
 
     assert asyncio.run(scenario()) == (False, 42)
     assert "not yours alone" in caplog.text
+
+
+def test_a_kernel_of_another_python_leaves_the_zygote_to_the_next(zygote, monkeypatch):
+    """A kernelspec naming another Python gets an ordinary kernel; the zygote still serves the
+    kernels of its own Python."""
+    trusted = provisioner.trusted
+    calls = []
+
+    def first_is_another_python(conn, path, executable):
+        calls.append(executable)
+        if len(calls) == 1:
+            raise provisioner.OtherPython(f"the zygote runs another Python than {executable}")
+        trusted(conn, path, executable)
+
+    monkeypatch.setattr(provisioner, "trusted", first_is_another_python)
+
+    async def scenario():
+        forked = []
+        for _ in range(2):
+            async with kernel() as k:
+                forked.append(k.forked)
+        return forked
+
+    assert asyncio.run(scenario()) == [False, True]
+
+
+def test_what_the_ordinary_launch_scrubs_does_not_stop_a_fork():
+    cmd = ["python", "-m", "ipykernel_launcher", "-f", "kernel.json"]
+    scrubbed = {"kernel_id": "k1", "extra_arguments": [], "env": {}}
+    assert provisioner.unforkable(cmd, scrubbed) is None
+    assert "shell" in provisioner.unforkable(cmd, {"shell": True})

@@ -42,6 +42,10 @@ class ZygoteFailed(Exception):
     """The zygote could not give a kernel; the message says why."""
 
 
+class OtherPython(ZygoteFailed):
+    """The zygote runs another Python than this kernel's: it may still serve other kernels."""
+
+
 class ForkProvisioner(LocalProvisioner):
     """Kernels forked from the zygote named by ``WORKBOOK_ZYGOTE``, or started as usual."""
 
@@ -51,6 +55,8 @@ class ForkProvisioner(LocalProvisioner):
         if why is None:
             try:
                 self.process = await fork(path, cmd, kwargs)
+            except OtherPython as exc:
+                self.log.info("This kernel starts the ordinary way: %s", exc)
             except (OSError, ZygoteFailed) as exc:  # TimeoutError is an OSError
                 _failed.add(path)
                 self.log.warning("Kernels start the ordinary way: the zygote failed (%s)", exc)
@@ -78,8 +84,9 @@ def unforkable(cmd: list[str], kwargs: dict[str, Any]) -> str | None:
     """Why this launch cannot be forked, or None."""
     if cmd[1:3] not in LAUNCHERS:
         return f"its command is not python -m ipykernel_launcher ({cmd[:3]})"
-    if set(kwargs) - FORKABLE:
-        return f"it asks for {sorted(set(kwargs) - FORKABLE)}"
+    asked = set(LocalProvisioner._scrub_kwargs(kwargs))  # what the ordinary launch uses
+    if asked - FORKABLE:
+        return f"it asks for {sorted(asked - FORKABLE)}"
     if kwargs.get("independent"):
         return "it must outlive this process"
     if subprocess.PIPE in (kwargs.get(k) for k in ("stdin", "stdout", "stderr")):
@@ -193,7 +200,7 @@ def trusted(conn: socket.socket, path: str, executable: str) -> None:
     except (OSError, ValueError) as exc:
         raise ZygoteFailed(f"its Python cannot be told ({exc})") from exc
     if not same:
-        raise ZygoteFailed(f"it runs {theirs}, the kernel {executable}")
+        raise OtherPython(f"the zygote runs {theirs}, the kernel {executable}")
 
 
 @contextlib.contextmanager
