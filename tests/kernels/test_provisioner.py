@@ -7,10 +7,14 @@ import asyncio
 import os
 import select
 import signal
+import socket
 import subprocess
+import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
 from jupyter_client.provisioning import KernelProvisionerFactory
 
 from tests.kernels.forked import LIMIT, ends, kernel
@@ -184,3 +188,32 @@ def test_what_the_ordinary_launch_scrubs_does_not_stop_a_fork():
     scrubbed = {"kernel_id": "k1", "extra_arguments": [], "env": {}}
     assert provisioner.unforkable(cmd, scrubbed) is None
     assert "shell" in provisioner.unforkable(cmd, {"shell": True})
+
+
+def test_a_garbled_answer_is_a_failed_zygote(tmp_path):
+    """A zygote that answers nonsense is a failed zygote (the kernel then starts the ordinary
+    way), not an error out of the launch."""
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = str(folder / "zygote.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(1)
+
+    def answer_nonsense():
+        conn, _ = listener.accept()
+        with conn:
+            data = b""
+            while b"\0" not in data:
+                data += conn.recv(65536)
+            conn.sendall(b"pid \xff\xfe\n")
+
+    server = threading.Thread(target=answer_nonsense)
+    server.start()
+    cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "kernel.json")]
+    try:
+        with pytest.raises(provisioner.ZygoteFailed, match="pid"):
+            asyncio.run(provisioner.fork(path, cmd, {"env": {}}))
+    finally:
+        server.join(LIMIT)
+        listener.close()
