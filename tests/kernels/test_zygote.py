@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import json
 import logging
 import os
+import selectors
 import signal
 import socket
 import subprocess
@@ -17,6 +19,7 @@ import pytest
 
 from tests.kernels.forked import LIMIT, ends, kernel
 from workbook.kernels import VARIABLE, Zygote
+from workbook.kernels import zygote as zygote_module
 
 # Run in a fresh interpreter: what the zygote's imports leave behind.
 PREPARED = """
@@ -151,3 +154,40 @@ def test_a_zygote_that_cannot_start_says_why_and_leaves_kernels_ordinary(tmp_pat
 
         assert asyncio.run(scenario()) == (False, 42)
     assert "yours alone" in caplog.text
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    """A zygote's server in this process (nothing forked): to drive its requests by hand."""
+    serving = zygote_module.Zygote(tmp_path / "zygote.sock")
+    yield serving
+    serving.close()
+
+
+def test_a_request_cut_short_is_wiped_whole(server):
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    request = zygote_module.Request(theirs)
+    server.requests.add(request)
+    server.selector.register(theirs, selectors.EVENT_READ, request)
+    ours.sendall(b'{"env": {"NOTE": "client-secret"')
+    server.readable(request)
+    assert b"client-secret" in request.buffer and request in server.requests  # not complete
+    theirs.send(b"unread")
+    ours.close()  # with an answer unread: the zygote's next read fails (ECONNRESET)
+    server.readable(request)
+    assert request not in server.requests
+    assert b"client-secret" not in request.buffer
+
+
+def test_a_failed_accept_leaves_it_serving(server):
+    class OutOfDescriptors:
+        def accept(self):
+            raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+    listener, server.listener = server.listener, OutOfDescriptors()
+    try:
+        server.accept()  # neither raises nor serves anything
+    finally:
+        server.listener = listener
+    assert server.requests == set()

@@ -50,11 +50,12 @@ PYTHON_SIGNALS = {
 }
 MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
 OWNER_FD = 3  # the owner's pidfd, after the three streams
+GO_FD = 4  # the reading end of the requester's go pipe: a byte, or its end (given up)
 
 
 def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoReturn:
-    """Become the kernel asked for: ``fds`` are its stdin, stdout, stderr and its owner's
-    pidfd; ``forget`` closes what the zygote holds."""
+    """Become the kernel asked for: ``fds`` are its stdin, stdout, stderr, its owner's pidfd
+    and its go pipe; ``forget`` closes what the zygote holds."""
     code: int | str | None = 1
     try:
         os.setsid()
@@ -63,11 +64,14 @@ def run(request: memoryview, fds: list[int], forget: Callable[[], None]) -> NoRe
         asked = json.loads(bytes(request))
         forget()  # first: the zygote's descriptors may have the numbers given below
         owner = os.dup(fds[3])  # not inheritable: the kernel's own children do not get it
+        go = os.dup(fds[4])  # above owner: moving owner to 3 below cannot close it
         for target, fd in enumerate(fds[:3]):
             os.dup2(fd, target)
         if owner != OWNER_FD:
             os.dup2(owner, OWNER_FD, inheritable=False)
-        os.closerange(OWNER_FD + 1, os.sysconf("SC_OPEN_MAX"))
+        if go != GO_FD:
+            os.dup2(go, GO_FD, inheritable=False)
+        os.closerange(GO_FD + 1, os.sysconf("SC_OPEN_MAX"))
         code = kernel(asked["argv"], asked["env"], asked["cwd"])
     except SystemExit as exc:
         code = exc.code
@@ -121,8 +125,24 @@ class OwnerPoller(threading.Thread):
         os._exit(1)
 
 
+def wait_for_go() -> None:
+    """Wait for the requester's byte on the go pipe; exit if it closes it instead (it gave
+    up on this kernel, and may have started an ordinary one on the same ports)."""
+    while True:
+        select.select([GO_FD], [], [])
+        try:
+            data = os.read(GO_FD, 1)
+        except BlockingIOError:
+            continue
+        break
+    os.close(GO_FD)
+    if not data:
+        raise SystemExit(0)
+
+
 def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     """Start ipykernel with ``argv`` in ``env`` and ``cwd``, as ``python -m ipykernel_launcher``."""
+    wait_for_go()
     os.environ.clear()
     os.environ.update(env)
     os.chdir(cwd)

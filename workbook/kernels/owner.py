@@ -153,7 +153,7 @@ class Zygote:
                     break
                 data += chunk
         word, _, pid = data.decode(errors="replace").strip().partition(" ")
-        if word != "ready":
+        if word != "ready" or not pid.isdigit():
             code = self.process.poll()
             raise ZygoteFailed(f"it ended with status {code} before it was ready")
         return int(pid)

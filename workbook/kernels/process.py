@@ -1,9 +1,10 @@
 """A Popen-like handle on a kernel the zygote forked: what LocalProvisioner expects of a process.
 
 The kernel is the zygote's child, not ours, so ``os.waitpid`` cannot tell us how it ended. The
-connection that asked for it can: the zygote reaps the kernel and writes ``exit CODE`` there
-(CODE as Popen's ``returncode``: negative for a signal). Signals go through a pidfd opened at
-the start, so they can never reach another process that was given the same number later.
+connection that asked for it can: the zygote writes ``exit CODE`` there (CODE as Popen's
+``returncode``: negative for a signal) and reaps the kernel only once this handle closes the
+connection, as Popen keeps a zombie until it is polled. Signals go through the pidfd the zygote
+sent with the pid, so they can never reach another process given the same number later.
 
 The surprise: should the zygote die first, the connection closes without a status. The kernel
 runs on (it ends with its owner, not with the zygote: see ``child.py``), and the handle watches
@@ -13,6 +14,7 @@ parent is gone), so the handle reports 1, as for a kernel that ended with an err
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -28,15 +30,14 @@ class ForkedKernel:
 
     stdin = stdout = stderr = None
 
-    def __init__(self, args: list[str], pid: int, conn: socket.socket, pending: bytes = b""):
+    def __init__(
+        self, args: list[str], pid: int, conn: socket.socket, pidfd: int, pending: bytes = b""
+    ):
         self.args, self.pid, self.returncode = args, pid, None
         self._conn: socket.socket | None = conn
+        self._pidfd = pidfd  # the zygote's, sent with the pid (now ours to close)
         self._pending = pending  # what followed the pid line
         conn.setblocking(False)
-        try:
-            self._pidfd = os.pidfd_open(pid)
-        except ProcessLookupError:  # already reaped by the zygote: its status is on the way
-            self._pidfd = -1
         self._status()
 
     def poll(self) -> int | None:
@@ -53,10 +54,8 @@ class ForkedKernel:
     def send_signal(self, signum: int) -> None:
         if self.poll() is not None:
             return  # like Popen: a kernel that has ended is not signalled
-        if self._pidfd >= 0:
+        with contextlib.suppress(ProcessLookupError):  # ended meanwhile, as Popen tolerates
             signal.pidfd_send_signal(self._pidfd, signum)
-        else:
-            os.kill(self.pid, signum)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)

@@ -42,6 +42,10 @@ class ZygoteFailed(Exception):
     """The zygote could not give a kernel; the message says why."""
 
 
+class OtherPython(ZygoteFailed):
+    """The zygote runs another Python than this kernel's: it may still serve other kernels."""
+
+
 class ForkProvisioner(LocalProvisioner):
     """Kernels forked from the zygote named by ``WORKBOOK_ZYGOTE``, or started as usual."""
 
@@ -51,6 +55,8 @@ class ForkProvisioner(LocalProvisioner):
         if why is None:
             try:
                 self.process = await fork(path, cmd, kwargs)
+            except OtherPython as exc:
+                self.log.info("This kernel starts the ordinary way: %s", exc)
             except (OSError, ZygoteFailed) as exc:  # TimeoutError is an OSError
                 _failed.add(path)
                 self.log.warning("Kernels start the ordinary way: the zygote failed (%s)", exc)
@@ -62,13 +68,25 @@ class ForkProvisioner(LocalProvisioner):
             self.log.info("This kernel starts the ordinary way: %s", why)
         return await super().launch_kernel(cmd, **kwargs)
 
+    async def send_signal(self, signum: int) -> None:
+        """As LocalProvisioner's, never to a forked kernel that has ended: its pid and group
+        are free again once the zygote has reaped it."""
+        if isinstance(self.process, ForkedKernel):
+            if self.process.poll() is not None:
+                return
+            with contextlib.suppress(ProcessLookupError):
+                await super().send_signal(signum)
+            return
+        await super().send_signal(signum)
+
 
 def unforkable(cmd: list[str], kwargs: dict[str, Any]) -> str | None:
     """Why this launch cannot be forked, or None."""
     if cmd[1:3] not in LAUNCHERS:
         return f"its command is not python -m ipykernel_launcher ({cmd[:3]})"
-    if set(kwargs) - FORKABLE:
-        return f"it asks for {sorted(set(kwargs) - FORKABLE)}"
+    asked = set(LocalProvisioner._scrub_kwargs(kwargs))  # what the ordinary launch uses
+    if asked - FORKABLE:
+        return f"it asks for {sorted(asked - FORKABLE)}"
     if kwargs.get("independent"):
         return "it must outlive this process"
     if subprocess.PIPE in (kwargs.get(k) for k in ("stdin", "stdout", "stderr")):
@@ -79,7 +97,31 @@ def unforkable(cmd: list[str], kwargs: dict[str, Any]) -> str | None:
 
 
 async def fork(path: str, cmd: list[str], kwargs: dict[str, Any]) -> ForkedKernel:
-    """Ask the zygote at ``path`` for the kernel ``cmd``; its handle once forked."""
+    """Ask the zygote at ``path`` for the kernel ``cmd``; its handle once forked. The whole
+    exchange has ANSWER_TIMEOUT seconds; a launch given up at any point gets no kernel."""
+    go_read, go_write = os.pipe()  # the child becomes a kernel only on a byte written here
+    try:
+        try:
+            exchange = ask(path, cmd, kwargs, go_read)
+            conn, pid, pidfd, pending = await asyncio.wait_for(exchange, ANSWER_TIMEOUT)
+        finally:
+            os.close(go_read)
+        try:
+            kernel = ForkedKernel(cmd, pid, conn, pidfd, pending)
+        except BaseException:
+            conn.close()
+            os.close(pidfd)
+            raise
+        os.write(go_write, b"g")
+        return kernel
+    finally:
+        os.close(go_write)
+
+
+async def ask(
+    path: str, cmd: list[str], kwargs: dict[str, Any], go: int
+) -> tuple[socket.socket, int, int, bytes]:
+    """Send the request; the connection, the child's pid and pidfd, and what followed."""
     env = dict(kwargs.get("env") or os.environ)
     env["JPY_PARENT_PID"] = str(os.getpid())  # as jupyter_client's launch_kernel sets it
     request = {
@@ -89,49 +131,78 @@ async def fork(path: str, cmd: list[str], kwargs: dict[str, Any]) -> ForkedKerne
     }
     loop = asyncio.get_running_loop()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    fds: list[int] = []
     try:
         conn.setblocking(False)
         await loop.sock_connect(conn, path)
-        same_python(conn, cmd[0])
-        with descriptors(kwargs) as fds:
-            payload = json.dumps(request).encode()
-            fd_data = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))]
+        trusted(conn, path, cmd[0])
+        with descriptors(kwargs) as streams:
+            payload = json.dumps(request).encode() + b"\0"  # JSON holds no NUL byte
+            fd_data = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [*streams, go]))]
             sent = conn.sendmsg([payload[:65536]], fd_data)
-        await loop.sock_sendall(conn, payload[sent:])
-        conn.shutdown(socket.SHUT_WR)
-        answer = await asyncio.wait_for(first_line(loop, conn), ANSWER_TIMEOUT)
+        if sent < len(payload):
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                await loop.sock_sendall(conn, payload[sent:])  # cut short: the answer says why
+        line, pending, fds = await first_line(loop, conn)
+        word, _, value = line.partition(" ")
+        if word != "pid" or not value.isdigit() or len(fds) != 1:
+            raise ZygoteFailed(line or "it closed the connection without a word")
+        return conn, int(value), fds.pop(), pending
     except BaseException:
         conn.close()
+        for fd in fds:
+            os.close(fd)
         raise
-    line, pending = answer
-    word, _, value = line.partition(" ")
-    if word != "pid":
-        conn.close()
-        raise ZygoteFailed(line or "it closed the connection without a word")
-    return ForkedKernel(cmd, int(value), conn, pending)
 
 
-async def first_line(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> tuple[str, bytes]:
-    data = b""
+async def first_line(
+    loop: asyncio.AbstractEventLoop, conn: socket.socket
+) -> tuple[str, bytes, list[int]]:
+    """The first line the zygote says, what followed it, and the descriptors it attached."""
+    data, fds = b"", []
     while b"\n" not in data:
-        chunk = await loop.sock_recv(conn, 4096)
+        try:
+            chunk, more, _, _ = socket.recv_fds(conn, 4096, 1)
+        except BlockingIOError:
+            await wait_readable(loop, conn)
+            continue
+        fds += more
         if not chunk:
-            return data.decode(errors="replace"), b""
+            break
         data += chunk
     line, _, rest = data.partition(b"\n")
-    return line.decode(errors="replace"), rest
+    return line.decode(errors="replace"), rest, fds
 
 
-def same_python(conn: socket.socket, executable: str) -> None:
-    """Refuse a zygote that runs another Python than the kernel's command names."""
+async def wait_readable(loop: asyncio.AbstractEventLoop, conn: socket.socket) -> None:
+    readable = loop.create_future()
+    loop.add_reader(conn, lambda: readable.done() or readable.set_result(None))
+    try:
+        await readable
+    finally:
+        loop.remove_reader(conn)
+
+
+def trusted(conn: socket.socket, path: str, executable: str) -> None:
+    """Refuse a zygote that is not this user's, in a folder not this user's alone (before it is
+    sent anything: the request holds the kernel's environment, secrets and all), or that runs
+    another Python than the kernel's command names."""
     creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    pid = struct.unpack("3i", creds)[0]
-    theirs = pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].decode()
-    same = os.path.realpath(theirs) == os.path.realpath(executable) and os.path.samefile(
-        os.path.dirname(theirs), os.path.dirname(executable)
-    )  # the same interpreter, and the same environment (a venv's bin folder)
+    pid, uid, _ = struct.unpack("3i", creds)
+    if uid != os.getuid():
+        raise ZygoteFailed(f"its socket is another user's (uid {uid})")
+    folder = os.stat(os.path.dirname(path))
+    if folder.st_uid != os.getuid() or folder.st_mode & 0o077:
+        raise ZygoteFailed(f"its folder is not yours alone (mode 0700): {os.path.dirname(path)}")
+    try:
+        theirs = os.fsdecode(pathlib.Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0])
+        same = os.path.realpath(theirs) == os.path.realpath(executable) and os.path.samefile(
+            os.path.dirname(theirs), os.path.dirname(executable)
+        )  # the same interpreter, and the same environment (a venv's bin folder)
+    except (OSError, ValueError) as exc:
+        raise ZygoteFailed(f"its Python cannot be told ({exc})") from exc
     if not same:
-        raise ZygoteFailed(f"it runs {theirs}, the kernel {executable}")
+        raise OtherPython(f"the zygote runs {theirs}, the kernel {executable}")
 
 
 @contextlib.contextmanager

@@ -10,10 +10,15 @@ says ``ready PID`` on its standard output and serves its Unix socket (in a 0700 
 of another user is refused).
 
 One connection per kernel. The requester sends the request (bytes the child decodes, see
-``child.py``) with four file descriptors attached (the kernel's stdin, stdout and stderr, and a
-pidfd of the requester, whose end ends the kernel) and shuts its writing side. The zygote forks
-and answers ``pid N``, then ``exit CODE`` (as Popen's returncode) once the kernel has ended, or
-``refused WHY`` instead of a pid.
+``child.py``) ended by a NUL byte, with five file descriptors attached (the kernel's stdin,
+stdout and stderr, a pidfd of the requester, whose end ends the kernel, and the reading end of
+its "go" pipe). The zygote forks and answers ``pid N`` with a pidfd of the child attached, then
+``exit CODE`` (as Popen's returncode) once the kernel has ended, or ``refused WHY`` instead of a
+pid. The child binds no port before the requester writes a byte on the go pipe: a requester that
+gives up (a timeout, a cancelled launch, a zygote that died before answering) closes it, and the
+child exits without becoming a kernel. The ended kernel stays a zombie until the requester
+closes the connection, so its pid (and process group) cannot be given to another process while
+the requester may still signal it.
 
 The surprise: the zygote never decodes a request. It reads the bytes into a buffer of its own,
 forks, and wipes the buffer; only the child reads what it asked for (its environment, its
@@ -66,7 +71,7 @@ PRELOAD = (
     "workbook.summary",
 )
 LIMIT = 1 << 20  # bytes in a request (an environment and a few paths)
-FDS = 4  # stdin, stdout, stderr, and the owner's pidfd
+FDS = 5  # stdin, stdout, stderr, the owner's pidfd, and the go pipe
 
 
 def prepare() -> None:
@@ -95,16 +100,19 @@ class Request:
     def __init__(self, conn: socket.socket):
         self.conn = conn
         self.buffer = bytearray(LIMIT)  # filled in place, wiped after the fork
-        self.size = 0
+        self.received = 0  # bytes in the buffer (all of them are wiped)
+        self.size = 0  # the request's, once its NUL has arrived
         self.fds: list[int] = []
         self.pid = 0
         self.pidfd = -1
+        self.exited = False  # the kernel has ended (a zombie until the requester hangs up)
+        self.hung_up = False  # the requester has closed the connection
 
     def read(self) -> bool:
-        """Take what has arrived; True once the requester has sent everything."""
-        view = memoryview(self.buffer)[self.size :]
+        """Take what has arrived; True once the request is complete (or never will be)."""
+        view = memoryview(self.buffer)[self.received :]
         if not view:
-            return True  # full: whatever follows is refused below
+            return True  # full without its end: refused below
         fd_space = socket.CMSG_SPACE(FDS * array.array("i").itemsize)
         try:
             n, ancillary, _, _ = self.conn.recvmsg_into([view], fd_space)
@@ -115,15 +123,21 @@ class Request:
                 fds = array.array("i")
                 fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
                 self.fds += list(fds)
-        self.size += n
-        return n == 0
+        start, self.received = self.received, self.received + n
+        end = self.buffer.find(b"\0", start, self.received)
+        if end >= 0:
+            self.size = end
+        return n == 0 or end >= 0
 
-    def answer(self, line: str) -> None:
+    def answer(self, line: str, fds: list[int] | None = None) -> None:
         with contextlib.suppress(OSError):  # the requester has gone: the kernel is reaped anyway
-            self.conn.sendall(line.encode() + b"\n")
+            if fds:
+                socket.send_fds(self.conn, [line.encode() + b"\n"], fds)
+            else:
+                self.conn.sendall(line.encode() + b"\n")
 
     def wipe(self) -> None:
-        self.buffer[: self.size] = bytes(self.size)
+        self.buffer[: self.received] = bytes(self.received)
         for fd in self.fds:
             os.close(fd)
         self.fds = []
@@ -150,17 +164,23 @@ class Zygote:
                         return  # the owner's pipe closed
                 elif key.data == "listener":
                     self.accept()
-                elif key.fileobj is key.data.conn:
-                    self.readable(key.data)
+                elif key.fileobj is not key.data.conn:
+                    self.ended(key.data)
+                elif key.data.pid:
+                    self.hangup(key.data)
                 else:
-                    self.reap(key.data)
+                    self.readable(key.data)
 
     def accept(self) -> None:
         try:
             conn, _ = self.listener.accept()
-        except BlockingIOError:
+        except OSError:  # gone before accepted, or out of descriptors: it is not served
             return
-        creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        try:
+            creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+        except OSError:
+            conn.close()
+            return
         _, uid, _ = struct.unpack("3i", creds)
         request = Request(conn)
         if uid != os.getuid():
@@ -179,8 +199,8 @@ class Zygote:
         if not complete:
             return
         self.selector.unregister(request.conn)  # kept only to answer
-        if len(request.fds) != FDS or not request.size or request.size == LIMIT:
-            request.answer("refused a request without its four descriptors, empty or too long")
+        if len(request.fds) != FDS or not request.size:
+            request.answer("refused a request without its five descriptors, incomplete or empty")
             self.drop(request)
         else:
             self.fork(request)
@@ -198,13 +218,50 @@ class Zygote:
         if pid == 0:
             child.run(memoryview(request.buffer)[: request.size], request.fds, self.close)
         request.wipe()
-        request.pid, request.pidfd = pid, os.pidfd_open(pid)
+        request.pid = pid
+        try:
+            request.pidfd = os.pidfd_open(pid)
+        except OSError as exc:  # out of descriptors: the child waits for its go, never comes
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            request.pid = 0
+            request.answer(f"refused the fork failed ({exc})")
+            self.drop(request)
+            return
         self.selector.register(request.pidfd, selectors.EVENT_READ, request)
-        request.answer(f"pid {pid}")
+        self.selector.register(request.conn, selectors.EVENT_READ, request)  # its hang-up
+        request.answer(f"pid {pid}", [request.pidfd])
+
+    def ended(self, request: Request) -> None:
+        """The kernel has ended: say how, and leave it a zombie until the requester hangs up."""
+        self.selector.unregister(request.pidfd)
+        self.status(request)
+        if request.hung_up:
+            self.reap(request)
+
+    def status(self, request: Request) -> None:
+        """Tell the requester how its kernel ended (waiting for its end), without reaping it."""
+        info = os.waitid(os.P_PID, request.pid, os.WEXITED | os.WNOWAIT)
+        code = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+        request.answer(f"exit {code}")
+        request.exited = True
+
+    def hangup(self, request: Request) -> None:
+        """The requester has closed the connection (it says nothing after its request)."""
+        try:
+            if request.conn.recv(4096):
+                return  # not a hang-up: ignored
+        except BlockingIOError:
+            return
+        except OSError:
+            pass
+        self.selector.unregister(request.conn)
+        request.hung_up = True
+        if request.exited:
+            self.reap(request)
 
     def reap(self, request: Request) -> None:
-        _, status = os.waitpid(request.pid, 0)
-        request.answer(f"exit {os.waitstatus_to_exitcode(status)}")
+        os.waitpid(request.pid, 0)
         self.drop(request)
 
     def drop(self, request: Request) -> None:
@@ -215,6 +272,7 @@ class Zygote:
         request.conn.close()
         if request.pidfd >= 0:
             os.close(request.pidfd)
+            request.pidfd = -1
         self.requests.discard(request)
 
     def kill_kernels(self) -> None:
@@ -226,12 +284,16 @@ class Zygote:
                     break
                 except ProcessLookupError:
                     pass
-            self.reap(request)
+            with contextlib.suppress(ChildProcessError):
+                if not request.exited:
+                    self.status(request)
+                self.reap(request)
 
     def close(self) -> None:
         """Let go of every descriptor and request the zygote holds (in a child, at its start)."""
         for request in list(self.requests):
-            request.buffer[: request.size] = bytes(request.size)  # another's, maybe half read
+            request.buffer[: request.received] = bytes(request.received)  # another's, maybe half
+            # read
             request.conn.close()
             if request.pidfd >= 0:
                 os.close(request.pidfd)
@@ -254,8 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         os.write(owner, f"ready {os.getpid()}\n".encode())
         os.close(owner)
         zygote.serve()
-        zygote.kill_kernels()
     finally:
+        zygote.kill_kernels()
         Path(path).unlink(missing_ok=True)
         if "--own-folder" in flags:
             with contextlib.suppress(OSError):  # only if empty: never what it did not make
