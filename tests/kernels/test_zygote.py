@@ -191,3 +191,14 @@ def test_a_failed_accept_leaves_it_serving(server):
     finally:
         server.listener = listener
     assert server.requests == set()
+
+
+def test_it_refuses_a_peer_of_another_account(server, monkeypatch):
+    """What the root-only test above shows, for any account: the peer's uid is checked."""
+    real = os.getuid()
+    monkeypatch.setattr(os, "getuid", lambda: real + 1)  # the zygote's account is another
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.connect(str(server.path))
+        server.accept()
+        assert server.requests == set()  # not served...
+        assert conn.recv(4096).startswith(b"refused another user's")  # ...and told why
