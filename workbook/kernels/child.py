@@ -140,6 +140,17 @@ def wait_for_go() -> None:
         raise SystemExit(0)
 
 
+def widgets() -> None:
+    """Register ipywidgets' comm targets in the kernel now that it exists, as importing
+    ipywidgets in a kernel does: the zygote imported it before there was one, so a notebook's
+    ``import ipywidgets`` finds it imported and registers nothing (and a page reloaded in
+    JupyterLab, which asks the "jupyter.widget.control" target for the widgets' states, gets
+    none)."""
+    module = sys.modules.get("ipywidgets")
+    if module is not None:
+        module.register_comm_target()
+
+
 def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     """Start ipykernel with ``argv`` in ``env`` and ``cwd``, as ``python -m ipykernel_launcher``."""
     wait_for_go()
@@ -158,6 +169,7 @@ def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     ours = [f"--IPKernelApp.parent_handle={owner}", MEMORY_HISTORY]
     argv = [a for a in argv if not a.startswith(tuple(o.partition("=")[0] for o in ours))]
     app.initialize([*argv, *ours])
+    widgets()
     app.poller = OwnerPoller(OWNER_FD)
     app.start()
     return 0
