@@ -119,3 +119,43 @@ def test_it_ends_with_its_owner_while_the_zygote_lives(zygote):
         owner.kill()
         owner.wait()
         owner.stdout.close()
+
+
+# Widens the window of a race at shutdown: the control thread, having stopped the main loop
+# for a shutdown request, flushes the streams through the IOPub thread; at exit, ipykernel
+# stops the IOPub thread before it joins the control thread (a flush then waits 10 s for a
+# stopped thread, and the kernel is terminated). An exit function registered last runs first:
+# it records which of ipykernel's channel threads still run when the exit functions start.
+SLOW_CONTROL = """
+import atexit, threading, time
+from ipykernel.iostream import OutStream
+
+flush = OutStream.flush
+
+def slow_flush(self):
+    if threading.current_thread().name == "Control":
+        time.sleep(0.5)
+    flush(self)
+
+OutStream.flush = slow_flush
+
+def record():
+    alive = [t.name for t in threading.enumerate() if t.name in ("Control", "Shell channel")]
+    open({path!r}, "w").write(",".join(alive) or "none")
+
+atexit.register(record)
+"""
+
+
+def test_its_channel_threads_finish_before_its_exit_functions(zygote, tmp_path):
+    record = tmp_path / "alive-at-exit"
+
+    async def scenario():
+        async with kernel() as k:
+            await k.run(SLOW_CONTROL.format(path=str(record)))
+            process = k.manager.provisioner.process
+            await k.manager.shutdown_kernel()  # polite: a shutdown request, then its exit
+            return k.forked, process.returncode
+
+    assert asyncio.run(scenario()) == (True, 0)
+    assert record.read_text() == "none"
