@@ -8,11 +8,13 @@ import errno
 import json
 import logging
 import os
+import resource
 import selectors
 import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,7 +58,8 @@ def test_once_ready_it_holds_one_thread_and_only_its_own_descriptors(zygote):
     others = sorted(
         "socket" if target.startswith("socket:") else target for fd, target in fds.items() if fd > 2
     )
-    assert others == ["anon_inode:[eventpoll]", "socket"]  # its selector and its listener
+    # its spare (to turn a connection away when out of descriptors), selector and listener
+    assert others == [os.devnull, "anon_inode:[eventpoll]", "socket"]
 
 
 def test_its_socket_is_private_and_named_to_this_process(zygote):
@@ -98,6 +101,42 @@ def test_it_ends_when_its_owner_is_killed():
         owner.kill()  # no stop(): the pipe closes with the owner
         assert ends(int(pid))
         assert not Path(folder).exists()  # the zygote's own folder went with it
+    finally:
+        owner.kill()
+        owner.wait()
+        owner.stdout.close()
+
+
+BUSY_OWNER = """
+import asyncio, os, signal, socket, sys, time
+from workbook.kernels import KERNEL_NAME, KernelManager, Zygote
+
+async def main():
+    with Zygote() as zygote:
+        managers = [KernelManager(kernel_name=KERNEL_NAME) for _ in range(2)]
+        for manager in managers:
+            await manager.start_kernel()
+        running, ended = (m.provisioner.pid for m in managers)
+        os.kill(ended, signal.SIGKILL)  # its status unread: the zygote keeps it a zombie
+        half = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        half.connect(str(zygote.socket))
+        half.sendall(b'{"argv": [')  # a request half-sent
+        print(zygote.pid, running, ended, flush=True)
+        time.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+def test_it_ends_when_its_owner_is_killed_amid_kernels_and_requests():
+    """Killed while one kernel runs, another has ended unheard of, and a request is
+    half-sent: the zygote still ends at once, and the running kernel with it."""
+    owner = subprocess.Popen([sys.executable, "-c", BUSY_OWNER], stdout=subprocess.PIPE)
+    try:
+        zygote, running, ended = (int(pid) for pid in owner.stdout.readline().split())
+        assert ends(ended) and not ends(running, 0) and not ends(zygote, 0)
+        owner.kill()
+        assert ends(zygote) and ends(running)
     finally:
         owner.kill()
         owner.wait()
@@ -182,15 +221,28 @@ def test_a_request_cut_short_is_wiped_whole(server):
 
 def test_a_failed_accept_leaves_it_serving(server):
     class OutOfDescriptors:
-        def accept(self):
-            raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+        """The listener, but its next accept fails for want of a descriptor."""
 
-    listener, server.listener = server.listener, OutOfDescriptors()
+        def __init__(self, listener):
+            self.listener, self.failed = listener, False
+
+        def accept(self):
+            if not self.failed:
+                self.failed = True
+                raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+            return self.listener.accept()
+
+    listener, server.listener = server.listener, OutOfDescriptors(server.listener)
     try:
-        server.accept()  # neither raises nor serves anything
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(30)
+            conn.connect(str(server.path))
+            server.accept()  # neither raises nor serves it: turns it away
+            assert conn.recv(4096).startswith(b"refused ")
     finally:
         server.listener = listener
     assert server.requests == set()
+    assert listener.fileno() >= 0 and server.path.exists()  # still listening
 
 
 def test_it_refuses_a_peer_of_another_account(server, monkeypatch):
@@ -202,3 +254,60 @@ def test_it_refuses_a_peer_of_another_account(server, monkeypatch):
         server.accept()
         assert server.requests == set()  # not served...
         assert conn.recv(4096).startswith(b"refused another user's")  # ...and told why
+
+
+def cpu_seconds(pid: int) -> float:
+    """The processor time process ``pid`` has used (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def idle_cpu(pid: int) -> float:
+    """The processor time ``pid`` uses in two seconds of waiting: about none, unless it spins
+    (a spinning loop takes what a core gives it, whatever the load)."""
+    before = cpu_seconds(pid)
+    time.sleep(2)
+    return cpu_seconds(pid) - before
+
+
+def test_out_of_descriptors_it_turns_a_request_away_and_does_not_spin(zygote):
+    """A connection it cannot accept for want of a descriptor stays in the listener's queue:
+    the listener stays readable, and a loop that only gives up would spin on it."""
+    limits = resource.prlimit(zygote.pid, resource.RLIMIT_NOFILE)
+    held = len(os.listdir(f"/proc/{zygote.pid}/fd"))
+    resource.prlimit(zygote.pid, resource.RLIMIT_NOFILE, (held, limits[1]))
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+            conn.settimeout(30)
+            conn.connect(str(zygote.socket))
+            said = conn.recv(4096)
+        spent = idle_cpu(zygote.pid)
+    finally:
+        resource.prlimit(zygote.pid, resource.RLIMIT_NOFILE, limits)
+    assert said.startswith(b"refused ") and spent < 0.5
+
+    async def scenario():
+        async with kernel() as k:
+            return k.forked
+
+    assert asyncio.run(scenario())  # it serves again once it has descriptors
+
+
+def test_it_waits_without_spinning_on_requests_half_sent_or_half_closed(zygote):
+    half_sent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    half_sent.connect(str(zygote.socket))
+    half_sent.sendall(b'{"argv": [')
+
+    async def scenario():
+        async with kernel() as k:
+            k.manager.provisioner.process._conn.shutdown(socket.SHUT_WR)  # said all it will
+            running = idle_cpu(zygote.pid)
+            os.kill(k.pid, signal.SIGKILL)
+            assert ends(k.pid)
+            return k.forked, running, idle_cpu(zygote.pid)  # a zombie, its status unread
+
+    try:
+        forked, running, ended = asyncio.run(scenario())
+    finally:
+        half_sent.close()
+    assert forked and running < 0.5 and ended < 0.5

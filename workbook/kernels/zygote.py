@@ -153,6 +153,7 @@ class Zygote:
         self.listener.listen(64)
         self.listener.setblocking(False)
         self.requests: set[Request] = set()
+        self.spare = os.open(os.devnull, os.O_RDONLY)  # given up to turn a connection away
 
     def serve(self) -> None:
         self.selector.register(0, selectors.EVENT_READ, "owner")
@@ -174,7 +175,10 @@ class Zygote:
     def accept(self) -> None:
         try:
             conn, _ = self.listener.accept()
-        except OSError:  # gone before accepted, or out of descriptors: it is not served
+        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+            return  # gone before accepted
+        except OSError:  # out of descriptors (or memory): the connection still waits
+            self.turn_away()
             return
         try:
             creds = conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
@@ -190,6 +194,31 @@ class Zygote:
         conn.setblocking(False)
         self.requests.add(request)
         self.selector.register(conn, selectors.EVENT_READ, request)
+
+    def turn_away(self) -> None:
+        """Accept the waiting connection on the spare descriptor, and close it at once (its
+        kernel starts the ordinary way): left waiting, it would keep the listener readable and
+        the loop spinning. If even that fails, the zygote stops listening (later kernels start
+        the ordinary way) and goes on serving its kernels until its owner's pipe closes."""
+        os.close(self.spare)
+        served = True
+        try:
+            conn, _ = self.listener.accept()
+        except (BlockingIOError, InterruptedError, ConnectionAbortedError):
+            pass  # gone meanwhile
+        except OSError:
+            served = False
+        else:
+            with conn, contextlib.suppress(OSError):
+                conn.send(b"refused the zygote is out of descriptors\n")
+        try:
+            self.spare = os.open(os.devnull, os.O_RDONLY)
+        except OSError:
+            self.spare, served = -1, False  # without a spare, the next turn away would fail
+        if not served:
+            self.selector.unregister(self.listener)
+            self.listener.close()
+            self.path.unlink(missing_ok=True)
 
     def readable(self, request: Request) -> None:
         try:
@@ -299,6 +328,8 @@ class Zygote:
                 os.close(request.pidfd)
         self.selector.close()
         self.listener.close()
+        with contextlib.suppress(OSError):
+            os.close(self.spare)
 
 
 def main(argv: list[str] | None = None) -> int:
