@@ -8,8 +8,10 @@ as it starts); servers from outside (the kernel says who its parent is).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
 import signal
 import time
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from click.testing import CliRunner
 from jupyter_client.kernelspec import KernelSpecManager
 
 import workbook.kernels
+from tests.kernels.forked import memory_holds
 from workbook import forked
 from workbook.cli import cli
 from workbook.generate import generate_many
@@ -163,6 +166,37 @@ def test_a_batch_completes_on_ordinary_kernels_when_its_zygote_is_killed(clients
     launches.before = lambda n: killing(n, 0)
     batch(practice, ids)
     assert launches.parents == [os.getpid()] * len(ids)
+
+
+def test_a_batch_leaves_no_client_text_in_its_zygote(tmp_path, launches, monkeypatch):
+    """Two clients whose stories hold a marker of their own: once the batch has run, each
+    marker is in its client's workbook and nowhere in the zygote's memory (searched before the
+    zygote stops; its socket's path, which it does hold, is found by the same search)."""
+    practice = Practice(tmp_path / "practice")
+    markers = {f"client-{n}": f"marker-{secrets.token_hex(12)}" for n in range(2)}
+    with practice.open() as store:
+        for client, marker in markers.items():
+            case = sample_case().model_copy(deep=True)
+            case.client.id = client
+            case.stories[0].text += f" She called it {marker}."
+            store.save(case)
+    searched = {}
+    batch_zygote = forked.zygote
+
+    @contextlib.contextmanager
+    def kept_for_search():
+        with batch_zygote() as zygote:
+            yield zygote
+            searched["socket"] = memory_holds(zygote.pid, os.fsencode(zygote.socket))
+            searched["markers"] = [memory_holds(zygote.pid, m.encode()) for m in markers.values()]
+
+    monkeypatch.setattr(forked, "zygote", kept_for_search)
+    batch(practice, list(markers))
+    assert len(launches.kernels) == 2 and all(k.forked for k in launches.kernels)
+    for client, marker in markers.items():
+        made = (practice.workbooks(client) / f"{client}-workbook.ipynb").read_text()
+        assert marker in made
+    assert searched == {"socket": True, "markers": [False, False]}
 
 
 def test_plain_kernels_when_asked(clients, launches, monkeypatch):
