@@ -164,6 +164,32 @@ def test_practitioner_copy_adds_reflections_and_notes(lana_generated_copy):
     assert "reflections" not in client_nb.lower() and "fidelity" not in client_nb.lower()
 
 
+def test_the_reused_html_exporter_carries_nothing_from_one_workbook_to_the_next(
+    lana_generated_copy, hostile_case
+):
+    """One exporter serves every HTML of a thread: the practitioner's copy made just before
+    leaves no reflection in the client's copy made next, nor one client's text in another's."""
+    from workbook.generate import export
+    from workbook.sample import sample_case
+
+    practice, _ = lana_generated_copy
+    with practice.open() as store:
+        store.save(hostile_case)
+    first = generate_one(practice, "lana", audience="practitioner", formats=["html"], as_of=AS_OF)
+    exporter = export._exporter()
+    again = generate_one(practice, "lana", formats=["html"], as_of=AS_OF)
+    other = generate_one(practice, hostile_case.client.id, formats=["html"], as_of=AS_OF)
+    assert first.ok and again.ok and other.ok, (first.error, again.error, other.error)
+    assert export._exporter() is exporter  # the same one served all three
+    assert "Holding back was uncomfortable" in first.files[0].read_text(encoding="utf-8")
+    client_page = again.files[0].read_text(encoding="utf-8")
+    assert "Holding back was uncomfortable" not in client_page
+    assert "Notes (private)" not in client_page and "Method fidelity" not in client_page
+    goal = sample_case().plan.goal
+    assert goal in client_page
+    assert goal not in other.files[0].read_text(encoding="utf-8")
+
+
 def test_hostile_text_is_shown_literally(store, practice, hostile_case):
     store.save(hostile_case)
     result = generate_one(practice, "hostile", formats=["ipynb", "html", "pdf"], as_of=AS_OF)
