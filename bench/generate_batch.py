@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -241,12 +240,7 @@ def guided(mode: dict[str, str], repeats: int, notebook: str = GUIDED) -> dict[s
                     _end_sessions(base, token)
                 browser.close()
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            lab.stop_lab(process)
     (kernel,) = [m for name, m in figures.items() if name.startswith("kernel")]
     zygote = figures.get("zygote", {"pss": 0.0, "rss": 0.0})
     return {
