@@ -520,3 +520,33 @@ def test_the_notebook_or_the_pdf_alone_leaves_the_others_alone(lana_generated, o
         if not name.endswith(f".{only}"):
             assert (folder / name).read_bytes() == data, name
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_batch_loads_its_libraries_while_its_zygote_starts(lana_generated_copy, monkeypatch):
+    """What the batch process needs is loaded while its zygote imports (two cores at work),
+    the exporter only when a format needs it."""
+    import os
+
+    import psutil
+
+    from workbook.generate import export
+    from workbook.kernels import VARIABLE
+
+    def starting() -> bool:  # a zygote of ours is running, not yet named to the kernels
+        zygotes = [
+            p
+            for p in psutil.Process().children()
+            if "workbook.kernels.zygote" in " ".join(p.cmdline())
+        ]
+        return len(zygotes) == 1 and VARIABLE not in os.environ
+
+    practice, _ = lana_generated_copy
+    loaded = []
+    monkeypatch.setattr(execute_module, "load", lambda: loaded.append(("run", starting())))
+    monkeypatch.setattr(export, "load", lambda: loaded.append(("html", starting())))
+    monkeypatch.delenv("WORKBOOK_PLAIN_KERNELS", raising=False)
+    assert generate_one(practice, "lana", formats=["html"], as_of=AS_OF).ok
+    assert loaded == [("run", True), ("html", True)]
+    loaded.clear()
+    assert generate_one(practice, "lana", formats=["ipynb"], as_of=AS_OF).ok
+    assert loaded == [("run", True)]

@@ -54,6 +54,12 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
+def load() -> None:
+    """Make this thread's exporter now (a second of imports and templates), so a batch can
+    do it while its zygote starts."""
+    _exporter()
+
+
 def html(nb: NotebookNode, title: str) -> str:
     nb = nb.copy()
     nb.metadata["title"] = title
