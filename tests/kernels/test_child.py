@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from tests.kernels.forked import ends, kernel
+from workbook.kernels.zygote import fixed
 
 FACTS = """{
     "parent": os.getppid(),
@@ -41,7 +42,8 @@ def test_it_is_the_kernel_asked_for(zygote, tmp_path):
         for fd in range(3, 64)
         if os.path.lexists(f"/proc/{zygote.pid}/fd/{fd}")
     }
-    env = {"PATH": os.environ["PATH"], "NOTE": "asked for"}
+    # What a fork cannot renew as the zygote has it (else the kernel is not forked), and a note.
+    env = fixed(os.environ) | {"PATH": os.environ["PATH"], "NOTE": "asked for"}
 
     async def scenario():
         async with kernel(env=env, cwd=str(tmp_path)) as k:

@@ -109,7 +109,13 @@ def test_it_refuses_a_request_without_its_descriptors(zygote):
         conn.connect(str(zygote.socket))
         conn.sendall(b'{"argv": [], "env": {}, "cwd": "/"}')
         conn.shutdown(socket.SHUT_WR)
-        assert conn.recv(4096).startswith(b"refused ")
+        said = b""
+        while chunk := conn.recv(4096):
+            said += chunk
+        hello, refused = said.decode().splitlines()
+        own = zygote_module.fixed(os.environ) | zygote_module.OWN_DEFAULTS  # set in prepare()
+        assert json.loads(hello.removeprefix("hello ")) == own  # what the zygote really has
+        assert refused.startswith("refused ")
     assert zygote.running and zygote.kernels() == []
 
 
