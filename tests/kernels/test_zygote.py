@@ -208,3 +208,53 @@ def test_it_refuses_a_peer_of_another_account(server, monkeypatch):
         server.accept()
         assert server.requests == set()  # not served...
         assert conn.recv(4096).startswith(b"refused another user's")  # ...and told why
+
+
+# A zygote whose serving loop crashes at its second connection (the first is a kernel's).
+CRASHING = """
+import sys
+from workbook.kernels import zygote
+
+accept, accepted = zygote.Zygote.accept, []
+
+def accept_once(self):
+    if accepted:
+        raise RuntimeError("the serving loop crashed")
+    accepted.append(True)
+    accept(self)
+
+zygote.Zygote.accept = accept_once
+zygote.main(sys.argv[1:])
+"""
+
+
+def test_a_crash_of_its_serving_loop_still_kills_its_kernels(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = folder / "zygote.sock"
+    crashing = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert crashing.stdout.readline().startswith(b"ready ")
+        monkeypatch.setenv(VARIABLE, str(path))
+
+        async def scenario():
+            async with kernel() as k:
+                assert k.forked
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.connect(str(path))  # the zygote's next accept raises
+                    process = k.manager.provisioner.process
+                    return await asyncio.to_thread(process.wait, 30)
+
+        assert asyncio.run(scenario()) == -signal.SIGKILL  # killed on the zygote's way out
+        assert crashing.wait(LIMIT) != 0
+        assert b"the serving loop crashed" in crashing.stderr.read()
+    finally:
+        crashing.kill()
+        crashing.wait()
+        for stream in (crashing.stdin, crashing.stdout, crashing.stderr):
+            stream.close()
