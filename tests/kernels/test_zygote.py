@@ -8,11 +8,13 @@ import errno
 import json
 import logging
 import os
+import select
 import selectors
 import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -213,6 +215,7 @@ def test_it_refuses_a_peer_of_another_account(server, monkeypatch):
 # A zygote whose serving loop crashes at its second connection (the first is a kernel's).
 CRASHING = """
 import sys
+import threading
 from workbook.kernels import zygote
 
 accept, accepted = zygote.Zygote.accept, []
@@ -258,3 +261,40 @@ def test_a_crash_of_its_serving_loop_still_kills_its_kernels(tmp_path: Path, mon
         crashing.wait()
         for stream in (crashing.stdin, crashing.stdout, crashing.stderr):
             stream.close()
+
+
+def test_a_request_refused_without_its_descriptors_is_wiped(server):
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    request = zygote_module.Request(theirs)
+    server.requests.add(request)
+    server.selector.register(theirs, selectors.EVENT_READ, request)
+    ours.sendall(b'{"argv": [], "env": {"NOTE": "client-secret"}, "cwd": "/"}\0')  # no fds
+    server.readable(request)
+    assert ours.recv(4096).startswith(b"refused ")
+    assert request not in server.requests
+    assert b"client-secret" not in request.buffer
+    ours.close()
+
+
+def test_a_request_too_long_is_refused_and_wiped(server):
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    request = zygote_module.Request(theirs)
+    server.requests.add(request)
+    server.selector.register(theirs, selectors.EVENT_READ, request)
+    too_long = b'{"env": {"NOTE": "client-secret", "PAD": "' + b"x" * zygote_module.LIMIT
+
+    def send():
+        with contextlib.suppress(OSError):  # refused before all of it is read
+            ours.sendall(too_long)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    while request in server.requests:
+        select.select([theirs], [], [], LIMIT)
+        server.readable(request)
+    sender.join(LIMIT)
+    assert request.received == zygote_module.LIMIT  # full, without its end
+    assert b"client-secret" not in request.buffer and not any(request.buffer)
+    ours.close()
