@@ -273,6 +273,8 @@ def main() -> None:
     parser.add_argument("--lab-repeats", type=int, default=5, help="openings of the notebook")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    if args.lab_repeats < 1:
+        parser.error("--lab-repeats: at least one opening")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
     figures: dict = {"clients": args.clients, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp:

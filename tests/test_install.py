@@ -199,13 +199,3 @@ def test_installed_commands_work_in_an_empty_folder(venv: Path, folder):
 
 def _tail(log: Path) -> str:
     return log.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-
-def test_reading_a_notebook_does_not_compile_an_iri_grammar():
-    """jsonschema 4.25 and later import rfc3987-syntax, which compiles a grammar at import: 3 s
-    of CPU in every process that reads a notebook (pyproject.toml keeps jsonschema below)."""
-    code = (
-        "import sys, nbformat, nbclient, papermill.execute; print('rfc3987_syntax' in sys.modules)"
-    )
-    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert ran.stdout.strip() == "False", ran.stderr

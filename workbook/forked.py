@@ -28,6 +28,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -37,7 +38,10 @@ EXTENSION = "workbook.forked"  # this module, as a Jupyter server extension (Jup
 
 
 def plain() -> bool:
-    """Whether ordinary kernels were asked for (:data:`PLAIN` set to anything but 0 or empty)."""
+    """Whether kernels start the ordinary way: asked for (:data:`PLAIN` set to anything but 0
+    or empty), or not on Linux (the zygote needs it), without a word."""
+    if not sys.platform.startswith("linux"):
+        return True
     return os.environ.get(PLAIN, "").strip() not in ("", "0")
 
 

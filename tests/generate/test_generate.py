@@ -181,6 +181,7 @@ def test_the_reused_html_exporter_carries_nothing_from_one_workbook_to_the_next(
     other = generate_one(practice, hostile_case.client.id, formats=["html"], as_of=AS_OF)
     assert first.ok and again.ok and other.ok, (first.error, again.error, other.error)
     assert export._exporter() is exporter  # the same one served all three
+    assert not exporter._nb_metadata  # nor does it hold the last one's metadata between them
     assert "Holding back was uncomfortable" in first.files[0].read_text(encoding="utf-8")
     client_page = again.files[0].read_text(encoding="utf-8")
     assert "Holding back was uncomfortable" not in client_page

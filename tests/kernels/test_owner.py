@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+from pathlib import Path
 
 import psutil
 import pytest
 
 from workbook import forked
 from workbook.kernels import VARIABLE, Zygote
+from workbook.kernels.owner import SOCKET_NAME
 
 
 def test_the_owner_works_while_the_zygote_imports():
@@ -29,16 +32,21 @@ def test_the_owner_works_while_the_zygote_imports():
         zygote.stop()
 
 
-def test_what_the_owner_raises_meanwhile_stops_the_zygote_and_goes_on_up():
+def test_a_stop_while_the_zygote_imports_kills_it_at_once_and_leaves_nothing():
+    """Ctrl-C in the first seconds of a batch: the zygote, which has forked nothing, is killed
+    rather than waited for, its folder goes, and the stop goes on up."""
     zygote, started = Zygote(), []
 
     def meanwhile() -> None:
-        started.append(zygote.process.pid)
-        raise OSError("the owner's own failure, not the zygote's")
+        started.append(zygote.process)
+        raise KeyboardInterrupt
 
-    with pytest.raises(OSError, match="owner's own"):
+    with pytest.raises(KeyboardInterrupt):
         zygote.start(meanwhile)
-    assert not psutil.pid_exists(started[0])  # ended and reaped
+    (process,) = started
+    assert process.returncode == -signal.SIGKILL
+    (socket,) = [a for a in process.args if a.endswith(SOCKET_NAME)]
+    assert not Path(socket).parent.exists()  # its private folder
     assert zygote.process is None and VARIABLE not in os.environ
 
 
@@ -57,3 +65,10 @@ def test_without_a_zygote_the_work_runs_at_once(monkeypatch):
     ran = []
     with forked.zygote(lambda: ran.append(True)) as zygote:
         assert zygote is None and ran == [True]
+
+
+def test_off_linux_kernels_start_the_ordinary_way_without_a_word(monkeypatch):
+    monkeypatch.delenv(forked.PLAIN, raising=False)
+    assert not forked.plain()
+    monkeypatch.setattr(forked.sys, "platform", "darwin")
+    assert forked.plain() and forked.lab_flags() == []

@@ -121,3 +121,18 @@ def test_a_kernels_end_is_looked_for_every_ten_milliseconds(monkeypatch):
     monkeypatch.setattr(jupyter_client.manager.asyncio, "sleep", nap)
     asyncio.run(manager._async_wait(pollinterval=0.1))  # as jupyter_client's shutdown asks
     assert naps == [0.01, 0.01]
+
+
+def test_without_the_fork_provisioner_installed_kernels_are_ipykernels_own(monkeypatch):
+    """An install made before the provisioner existed (its entry point missing) still gets
+    kernels, the ordinary way, under both names."""
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    from workbook.kernels import KERNEL_NAME, KernelSpecs
+
+    factory = KernelProvisionerFactory.instance()
+    monkeypatch.setattr(factory, "_check_availability", lambda name: name != "workbook-fork")
+    for name, specs in (("python3", KernelSpecs(python3=True)), (KERNEL_NAME, KernelSpecs())):
+        spec = specs.get_kernel_spec(name)
+        assert "kernel_provisioner" not in spec.metadata, name
+        assert spec.argv[1:3] == ["-m", "ipykernel_launcher"], name

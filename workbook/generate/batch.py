@@ -187,7 +187,6 @@ def generate_many(
     clients = list(dict.fromkeys(clients))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(clients) or 1))
     wanted = set(formats) & set(FORMATS)
-    work = _batch(practice, clients, audience, wanted, as_of or date.today(), jobs, done)
 
     def load() -> None:  # while the zygote imports what the kernels need, on the other core
         execute.load()
@@ -197,7 +196,9 @@ def generate_many(
     previous = os.umask(0o077)  # everything written, by us or by papermill, is private
     try:
         with forked.zygote(load):  # the batch's kernels are forked from it (workbook.forked)
-            return run_to_completion(work)
+            return run_to_completion(
+                _batch(practice, clients, audience, wanted, as_of or date.today(), jobs, done)
+            )
     finally:
         os.umask(previous)
 

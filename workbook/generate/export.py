@@ -37,9 +37,10 @@ CHROMIUM_ARGS = [
 
 
 def _exporter() -> HTMLExporter:
-    """This thread's exporter. Made once: building one compiles its Jinja templates, which
-    took two thirds of an export (0.3 s of 0.45 s per workbook); an exporter keeps nothing
-    of the notebooks it exported, and is used by one thread at a time."""
+    """This thread's exporter (one thread at a time uses one). Made once: building one
+    compiles its Jinja templates, which took two thirds of an export (0.3 s of 0.45 s per
+    workbook). Of a notebook it has exported it keeps only the metadata, which :func:`html`
+    drops after each export."""
     exporter = getattr(_exporters, "html", None)
     if exporter is None:
         from nbconvert import HTMLExporter
@@ -63,7 +64,11 @@ def load() -> None:
 def html(nb: NotebookNode, title: str) -> str:
     nb = nb.copy()
     nb.metadata["title"] = title
-    body, _ = _exporter().from_notebook_node(nb)
+    exporter = _exporter()
+    try:
+        body, _ = exporter.from_notebook_node(nb)
+    finally:  # nbconvert keeps the last notebook's metadata (for its widgets' state)
+        getattr(exporter, "_nb_metadata", {}).clear()
     outside = external_references(body)
     if outside:
         raise RuntimeError(f"the HTML would fetch {outside[0]!r} from outside the file")

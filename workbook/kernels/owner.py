@@ -74,6 +74,9 @@ class Zygote:
             self.pid = self._ready()
         except (OSError, ZygoteFailed) as exc:
             return self._failed(exc)
+        except BaseException:  # stopped (Ctrl-C) while it imports
+            self.stop()
+            raise
         self.socket = path
         self._previous = os.environ.get(VARIABLE)
         os.environ[VARIABLE] = str(path)
@@ -110,6 +113,8 @@ class Zygote:
             else:
                 os.environ[VARIABLE] = self._previous
         if self.process is not None:
+            if self.pid is None:  # never answered: still importing, or hung; nothing forked
+                self.process.kill()
             with contextlib.suppress(OSError):
                 self.process.stdin.close()  # the zygote's signal to go
             try:

@@ -18,7 +18,12 @@ import time
 from queue import Empty
 
 from jupyter_client.asynchronous import AsyncKernelClient
-from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpec, KernelSpecManager
+from jupyter_client.kernelspec import (
+    NATIVE_KERNEL_NAME,
+    KernelSpec,
+    KernelSpecManager,
+    NoSuchKernel,
+)
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Bool, DottedObjectName, Type, default
 
@@ -48,8 +53,14 @@ class KernelSpecs(KernelSpecManager):
         return found
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        """The workbook kernelspec for its names; ipykernel's own should the fork provisioner
+        not be installed (an install older than the provisioner: jupyter_client has just
+        said so), so kernels still start, the ordinary way."""
         if kernel_name == KERNEL_NAME or (self.python3 and kernel_name == NATIVE_KERNEL_NAME):
-            spec = self._get_kernel_spec_by_name(KERNEL_NAME, str(SPEC_DIR / KERNEL_NAME))
+            try:
+                spec = self._get_kernel_spec_by_name(KERNEL_NAME, str(SPEC_DIR / KERNEL_NAME))
+            except NoSuchKernel:
+                return super().get_kernel_spec(NATIVE_KERNEL_NAME)
             if kernel_name == NATIVE_KERNEL_NAME:
                 spec.display_name = NATIVE_DISPLAY_NAME
             return spec
@@ -62,8 +73,8 @@ class KernelClient(AsyncKernelClient):
     jupyter_client's ``wait_for_ready`` asks for the kernel's info, and once answered reads
     IOPub until it has been silent for 0.2 s: every start waits those 0.2 s, half a forked
     kernel's start. Here the kernel is ready once it has answered and IOPub is known to be
-    connected: it carried the kernel's welcome (ipykernel 7 sends one to each subscriber as it
-    connects) or the answered request's end (its ``idle`` status). Nothing sent before is lost
+    connected: it carried the kernel's welcome (ipykernel 7 greets a subscription as it
+    arrives) or the answered request's end (its ``idle`` status). Nothing sent before is lost
     after that, and what is left of the request's messages is for no one (clients read the
     replies to their own requests). A kernel that answers before its IOPub is connected is
     asked again, as jupyter_client does."""
