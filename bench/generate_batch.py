@@ -30,7 +30,7 @@ import argparse
 import json
 import os
 import re
-import signal
+import resource
 import statistics
 import subprocess
 import sys
@@ -67,8 +67,18 @@ def _tree_memory(root: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
-    """Wall seconds, and peak RSS and PSS bytes of the whole process tree of ``cmd``."""
+def _cpu_of_children() -> float:
+    """CPU seconds (user and system) of this process's children that have ended, and of
+    theirs that they waited for: a command's whole tree once it has ended (the zygote waits
+    for its kernels, the command for its zygote)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, float]:
+    """Wall seconds, peak RSS and PSS bytes of the whole process tree of ``cmd``, and the CPU
+    seconds the tree used."""
+    cpu = _cpu_of_children()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak, peak_pss, done = 0, 0, threading.Event()
@@ -91,7 +101,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed:\n{err.decode()[-2000:]}")
-    return time.perf_counter() - started, peak, peak_pss
+    return time.perf_counter() - started, peak, peak_pss, _cpu_of_children() - cpu
 
 
 def kernel_floor(repeats: int = 7) -> float:
@@ -124,14 +134,15 @@ def make_practice(folder: Path, clients: int) -> list[str]:
 def generate(workbook: list[str], ids: list[str], env: dict[str, str]) -> dict[str, float]:
     """`workbook generate` for one client, then for all of them: seconds and peak MiB."""
     fmt = ["--format", "ipynb,html", "--as-of", AS_OF]
-    single, single_rss, single_pss = run_measured([*workbook, "generate", ids[0], *fmt], env)
-    batch, batch_rss, batch_pss = run_measured([*workbook, "generate", "--all", *fmt], env)
+    single, single_rss, single_pss, _ = run_measured([*workbook, "generate", ids[0], *fmt], env)
+    batch, batch_rss, batch_pss, cpu = run_measured([*workbook, "generate", "--all", *fmt], env)
     return {
         "single_s": round(single, 2),
         "single_peak_mib": round(single_rss / 2**20),
         "single_peak_pss_mib": round(single_pss / 2**20),
         "batch_s": round(batch, 1),
         "batch_per_workbook_s": round(batch / len(ids), 3),
+        "batch_cpu_per_workbook_s": round(cpu / len(ids), 3),  # all processes, both cores
         "batch_peak_mib": round(batch_rss / 2**20),
         "batch_peak_pss_mib": round(batch_pss / 2**20),
         "pss_peak_vs_single": round(batch_pss / single_pss, 2),
@@ -241,12 +252,7 @@ def guided(mode: dict[str, str], repeats: int, notebook: str = GUIDED) -> dict[s
                     _end_sessions(base, token)
                 browser.close()
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            lab.stop_lab(process)
     (kernel,) = [m for name, m in figures.items() if name.startswith("kernel")]
     zygote = figures.get("zygote", {"pss": 0.0, "rss": 0.0})
     return {
@@ -267,6 +273,8 @@ def main() -> None:
     parser.add_argument("--lab-repeats", type=int, default=5, help="openings of the notebook")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
+    if args.lab_repeats < 1:
+        parser.error("--lab-repeats: at least one opening")
     env = {k: v for k, v in os.environ.items() if not k.startswith("WORKBOOK_")}
     figures: dict = {"clients": args.clients, "cores": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="wb-bench-") as tmp:
@@ -286,7 +294,8 @@ def main() -> None:
             print(
                 f"{name}: single {got['single_s']:.2f} s, PSS {got['single_peak_pss_mib']} MiB; "
                 f"batch {got['batch_s']:.1f} s, {got['batch_per_workbook_s']:.2f} s per workbook "
-                f"({got['per_workbook_vs_floor']}x the floor), peak PSS "
+                f"({got['per_workbook_vs_floor']}x the floor; "
+                f"{got['batch_cpu_per_workbook_s']:.2f} CPU-s each), peak PSS "
                 f"{got['batch_peak_pss_mib']} MiB ({got['pss_peak_vs_single']}x single), "
                 f"RSS {got['batch_peak_mib']} MiB",
                 flush=True,

@@ -132,6 +132,16 @@ def start_lab(
     raise SystemExit("jupyter-lab did not answer in 180 s")
 
 
+def stop_lab(process: subprocess.Popen, grace: float = 30) -> None:
+    """Stop a server started by :func:`start_lab` as Ctrl-C would, killed after ``grace`` s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def run_all(page, url: str) -> None:  # noqa: ANN001 - a Playwright page
     """Open a notebook, wait for its kernel, run every cell, wait until each has run."""
     page.goto(url)
@@ -204,12 +214,7 @@ def measure(client_notebook: str) -> list[tuple[str, dict]]:
                 stages.append((f"+ {client_notebook} run", snapshot(process.pid)))
                 browser.close()
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_lab(process)
     return stages
 
 

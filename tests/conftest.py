@@ -36,6 +36,12 @@ def unavailable(what: str, reason: str) -> None:
     pytest.skip(f"{what} skipped: {reason}")
 
 
+# The tests start with no zygote named and forked kernels on, whatever the shell has (a
+# terminal opened in `workbook lab` names that server's zygote).
+for _name in ("WORKBOOK_ZYGOTE", "WORKBOOK_PLAIN_KERNELS"):
+    os.environ.pop(_name, None)
+
+
 @pytest.fixture(autouse=True)
 def _environment_restored():
     """Each test ends with the environment it started with, so no test sees what another left.

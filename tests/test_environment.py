@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -37,3 +39,13 @@ def test_python_versions_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     assert f"python{project['requires-python']}" in env["dependencies"]
+
+
+def test_reading_a_notebook_does_not_compile_an_iri_grammar():
+    """jsonschema 4.25 and later import rfc3987-syntax, which compiles a grammar at import: 3 s
+    of CPU in every process that reads a notebook (pyproject.toml keeps jsonschema below)."""
+    code = (
+        "import sys, nbformat, nbclient, papermill.execute; print('rfc3987_syntax' in sys.modules)"
+    )
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert ran.stdout.strip() == "False", ran.stderr

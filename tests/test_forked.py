@@ -184,8 +184,8 @@ def test_a_batch_leaves_no_client_text_in_its_zygote(tmp_path, launches, monkeyp
     batch_zygote = forked.zygote
 
     @contextlib.contextmanager
-    def kept_for_search():
-        with batch_zygote() as zygote:
+    def kept_for_search(*args, **kwargs):  # noqa: ANN002, ANN003 - forked.zygote's
+        with batch_zygote(*args, **kwargs) as zygote:
             yield zygote
             searched["socket"] = memory_holds(zygote.pid, os.fsencode(zygote.socket))
             searched["markers"] = [memory_holds(zygote.pid, m.encode()) for m in markers.values()]

@@ -148,6 +148,8 @@ def test_the_app_renders_pages_on_forked_kernels_then_ordinary_ones(practice, tm
 def test_the_app_stops_its_zygote_with_it(practice, tmp_path):
     (tmp_path / "app").mkdir()
     server = start_app(practice, tmp_path / "app")
-    zygote = the_zygote(server)
-    _stop(server)  # SIGTERM: Voilà shuts its kernels down, then the zygote is stopped
+    try:
+        zygote = the_zygote(server)
+    finally:
+        _stop(server)  # SIGTERM: Voilà shuts its kernels down, then the zygote is stopped
     assert server.process.returncode == 0 and ended(zygote)

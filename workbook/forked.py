@@ -28,7 +28,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 PLAIN = "WORKBOOK_PLAIN_KERNELS"
@@ -37,7 +38,10 @@ EXTENSION = "workbook.forked"  # this module, as a Jupyter server extension (Jup
 
 
 def plain() -> bool:
-    """Whether ordinary kernels were asked for (:data:`PLAIN` set to anything but 0 or empty)."""
+    """Whether kernels start the ordinary way: asked for (:data:`PLAIN` set to anything but 0
+    or empty), or not on Linux (the zygote needs it), without a word."""
+    if not sys.platform.startswith("linux"):
+        return True
     return os.environ.get(PLAIN, "").strip() not in ("", "0")
 
 
@@ -59,17 +63,24 @@ def notebook_client(*arguments: str) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def zygote() -> Iterator[Any]:
+def zygote(meanwhile: Callable[[], object] | None = None) -> Iterator[Any]:
     """A zygote for the block (a batch, or a Voilà server run in it): the
     :class:`workbook.kernels.Zygote`, or None when plain kernels were asked for. One that fails
-    to start has said why; the block runs on."""
+    to start has said why; the block runs on. ``meanwhile`` runs while the zygote starts (or
+    at once, without one): what the block will need, loaded on the other core."""
     if plain():
+        if meanwhile is not None:
+            meanwhile()
         yield None
         return
     from .kernels import Zygote
 
-    with Zygote() as started:
+    started = Zygote()
+    started.start(meanwhile)
+    try:
         yield started
+    finally:
+        started.stop()
 
 
 # ----------------------------------------------------------------------------------- servers

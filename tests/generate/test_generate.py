@@ -164,6 +164,33 @@ def test_practitioner_copy_adds_reflections_and_notes(lana_generated_copy):
     assert "reflections" not in client_nb.lower() and "fidelity" not in client_nb.lower()
 
 
+def test_the_reused_html_exporter_carries_nothing_from_one_workbook_to_the_next(
+    lana_generated_copy, hostile_case
+):
+    """One exporter serves every HTML of a thread: the practitioner's copy made just before
+    leaves no reflection in the client's copy made next, nor one client's text in another's."""
+    from workbook.generate import export
+    from workbook.sample import sample_case
+
+    practice, _ = lana_generated_copy
+    with practice.open() as store:
+        store.save(hostile_case)
+    first = generate_one(practice, "lana", audience="practitioner", formats=["html"], as_of=AS_OF)
+    exporter = export._exporter()
+    again = generate_one(practice, "lana", formats=["html"], as_of=AS_OF)
+    other = generate_one(practice, hostile_case.client.id, formats=["html"], as_of=AS_OF)
+    assert first.ok and again.ok and other.ok, (first.error, again.error, other.error)
+    assert export._exporter() is exporter  # the same one served all three
+    assert not exporter._nb_metadata  # nor does it hold the last one's metadata between them
+    assert "Holding back was uncomfortable" in first.files[0].read_text(encoding="utf-8")
+    client_page = again.files[0].read_text(encoding="utf-8")
+    assert "Holding back was uncomfortable" not in client_page
+    assert "Notes (private)" not in client_page and "Method fidelity" not in client_page
+    goal = sample_case().plan.goal
+    assert goal in client_page
+    assert goal not in other.files[0].read_text(encoding="utf-8")
+
+
 def test_hostile_text_is_shown_literally(store, practice, hostile_case):
     store.save(hostile_case)
     result = generate_one(practice, "hostile", formats=["ipynb", "html", "pdf"], as_of=AS_OF)
@@ -494,3 +521,33 @@ def test_the_notebook_or_the_pdf_alone_leaves_the_others_alone(lana_generated, o
         if not name.endswith(f".{only}"):
             assert (folder / name).read_bytes() == data, name
     assert not [p.name for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_a_batch_loads_its_libraries_while_its_zygote_starts(lana_generated_copy, monkeypatch):
+    """What the batch process needs is loaded while its zygote imports (two cores at work),
+    the exporter only when a format needs it."""
+    import os
+
+    import psutil
+
+    from workbook.generate import export
+    from workbook.kernels import VARIABLE
+
+    def starting() -> bool:  # a zygote of ours is running, not yet named to the kernels
+        zygotes = [
+            p
+            for p in psutil.Process().children()
+            if "workbook.kernels.zygote" in " ".join(p.cmdline())
+        ]
+        return len(zygotes) == 1 and VARIABLE not in os.environ
+
+    practice, _ = lana_generated_copy
+    loaded = []
+    monkeypatch.setattr(execute_module, "load", lambda: loaded.append(("run", starting())))
+    monkeypatch.setattr(export, "load", lambda: loaded.append(("html", starting())))
+    monkeypatch.delenv("WORKBOOK_PLAIN_KERNELS", raising=False)
+    assert generate_one(practice, "lana", formats=["html"], as_of=AS_OF).ok
+    assert loaded == [("run", True), ("html", True)]
+    loaded.clear()
+    assert generate_one(practice, "lana", formats=["ipynb"], as_of=AS_OF).ok
+    assert loaded == [("run", True)]

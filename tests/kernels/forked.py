@@ -79,18 +79,26 @@ def ends(pid: int, limit: float = LIMIT) -> bool:
 
 
 def memory_holds(pid: int, needle: bytes) -> bool:
-    """Whether ``needle`` is anywhere in the readable memory of process ``pid``."""
+    """Whether ``needle`` is anywhere in the readable memory of process ``pid``. A search that
+    could read none of the process's writable regions (where a request or a client's data
+    would be) fails the test rather than find nothing."""
     maps = Path(f"/proc/{pid}/maps").read_text().splitlines()
+    writable = unread = 0
     with open(f"/proc/{pid}/mem", "rb", buffering=0) as memory:
         for line in maps:
             span, perms, *rest = line.split()
             if not perms.startswith("r") or rest[-1:] in (["[vvar]"], ["[vsyscall]"]):
                 continue
+            writable += "w" in perms
             start, end = (int(x, 16) for x in span.split("-"))
             try:
                 memory.seek(start)
                 if needle in memory.read(end - start):
                     return True
             except OSError:
-                continue  # a region that cannot be read (a device's, a guard page)
+                unread += "w" in perms  # a region that cannot be read (a device's, a guard page)
+    if unread == writable:
+        raise AssertionError(
+            f"the search read none of the {writable} writable regions of process {pid}"
+        )
     return False

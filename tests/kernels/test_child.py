@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 
 from tests.kernels.forked import ends, kernel
+from workbook.kernels.zygote import fixed
 
 FACTS = """{
     "parent": os.getppid(),
@@ -35,13 +38,24 @@ SIGNALS = """{
 FACTS = FACTS.replace("SIGNALS", SIGNALS)
 
 
+def default_dispositions() -> None:
+    """In a child about to start a new Python: every signal's default action, none blocked
+    (what a process gets from the system, not what the test's own process inherited)."""
+    for signum in signal.valid_signals():
+        if signum not in (signal.SIGKILL, signal.SIGSTOP):
+            with contextlib.suppress(OSError, ValueError):
+                signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+
+
 def test_it_is_the_kernel_asked_for(zygote, tmp_path):
     zygote_fds = {
         os.readlink(f"/proc/{zygote.pid}/fd/{fd}")
         for fd in range(3, 64)
         if os.path.lexists(f"/proc/{zygote.pid}/fd/{fd}")
     }
-    env = {"PATH": os.environ["PATH"], "NOTE": "asked for"}
+    # What a fork cannot renew as the zygote has it (else the kernel is not forked), and a note.
+    env = fixed(os.environ) | {"PATH": os.environ["PATH"], "NOTE": "asked for"}
 
     async def scenario():
         async with kernel(env=env, cwd=str(tmp_path)) as k:
@@ -61,6 +75,7 @@ def test_it_is_the_kernel_asked_for(zygote, tmp_path):
         capture_output=True,
         text=True,
         check=True,
+        preexec_fn=default_dispositions,  # not this process's (a shell's job may ignore SIGQUIT)
     )
     assert facts["signals"] == json.loads(fresh.stdout)
     unique = {t for fd, t in facts["fds"].items() if int(fd) > 2 and not t.startswith("anon")}

@@ -9,14 +9,20 @@ of what either was given.
 from __future__ import annotations
 
 import asyncio
+import errno
+import io
+import os
 import random
 import secrets
 import signal
 
 import numpy
+import pytest
 
+from tests.kernels import forked
 from tests.kernels.forked import LIMIT, ends, kernel, memory_holds
 from workbook.kernels.process import ORPHANED
+from workbook.kernels.zygote import fixed
 
 FIRST_CLIENT = """
 import random, re, numpy, pandas, workbook.frames
@@ -85,7 +91,7 @@ def test_the_zygote_holds_nothing_of_the_kernels_it_forked(zygote, tmp_path):
         for marker in markers:
             folder = tmp_path / marker
             folder.mkdir()
-            env = {"PATH": "/usr/bin:/bin", "CLIENT_NOTE": marker}
+            env = fixed(os.environ) | {"PATH": "/usr/bin:/bin", "CLIENT_NOTE": marker}
             async with kernel(env=env, cwd=str(folder)) as k:
                 assert k.forked
                 assert await k.run(f"note = {marker!r}; import os; print(os.getcwd())") == (
@@ -152,3 +158,18 @@ def test_a_killed_zygote_leaves_the_batch_to_ordinary_kernels(zygote, caplog):
     assert asyncio.run(scenario()) == [(True, 42), (False, 42), (False, 42)]
     warnings = [r for r in caplog.records if "zygote failed" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_a_memory_search_that_reads_nothing_fails(monkeypatch):
+    """ "No marker" must mean searched and not found: a search whose every read fails (as for
+    another user's process without root) fails the test."""
+    marker = secrets.token_hex(16).encode()
+    assert memory_holds(os.getpid(), marker)  # this process's own memory: found
+
+    class Unreadable(io.RawIOBase):
+        def seek(self, offset, whence=0):
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(forked, "open", lambda *a, **k: Unreadable(), raising=False)
+    with pytest.raises(AssertionError, match="read none of the"):
+        memory_holds(os.getpid(), marker)

@@ -4,6 +4,7 @@ through jupyter_client's own poll, wait, signals, restart and shutdown."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import select
 import signal
@@ -20,6 +21,7 @@ from jupyter_client.provisioning import KernelProvisionerFactory
 from tests.kernels.forked import LIMIT, ends, kernel
 from workbook.kernels import KERNEL_NAME, SPEC_DIR, VARIABLE, KernelSpecs, provisioner
 from workbook.kernels.process import ForkedKernel
+from workbook.kernels.zygote import fixed
 
 
 def test_the_workbook_kernelspec_names_the_fork_provisioner():
@@ -203,9 +205,10 @@ def test_a_garbled_answer_is_a_failed_zygote(tmp_path):
     def answer_nonsense():
         conn, _ = listener.accept()
         with conn:
-            data = b""
-            while b"\0" not in data:
-                data += conn.recv(65536)
+            conn.sendall(f"hello {json.dumps(fixed(os.environ))}\n".encode())  # as its own
+            data = b"."
+            while data and b"\0" not in data:
+                data = conn.recv(65536)
             conn.sendall(b"pid \xff\xfe\n")
 
     server = threading.Thread(target=answer_nonsense)

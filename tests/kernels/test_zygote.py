@@ -9,11 +9,13 @@ import json
 import logging
 import os
 import resource
+import select
 import selectors
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -148,7 +150,13 @@ def test_it_refuses_a_request_without_its_descriptors(zygote):
         conn.connect(str(zygote.socket))
         conn.sendall(b'{"argv": [], "env": {}, "cwd": "/"}')
         conn.shutdown(socket.SHUT_WR)
-        assert conn.recv(4096).startswith(b"refused ")
+        said = b""
+        while chunk := conn.recv(4096):
+            said += chunk
+        hello, refused = said.decode().splitlines()
+        own = zygote_module.fixed(os.environ) | zygote_module.OWN_DEFAULTS  # set in prepare()
+        assert json.loads(hello.removeprefix("hello ")) == own  # what the zygote really has
+        assert refused.startswith("refused ")
     assert zygote.running and zygote.kernels() == []
 
 
@@ -311,3 +319,91 @@ def test_it_waits_without_spinning_on_requests_half_sent_or_half_closed(zygote):
     finally:
         half_sent.close()
     assert forked and running < 0.5 and ended < 0.5
+
+
+# A zygote whose serving loop crashes at its second connection (the first is a kernel's).
+CRASHING = """
+import sys
+import threading
+from workbook.kernels import zygote
+
+accept, accepted = zygote.Zygote.accept, []
+
+def accept_once(self):
+    if accepted:
+        raise RuntimeError("the serving loop crashed")
+    accepted.append(True)
+    accept(self)
+
+zygote.Zygote.accept = accept_once
+zygote.main(sys.argv[1:])
+"""
+
+
+def test_a_crash_of_its_serving_loop_still_kills_its_kernels(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "private"
+    folder.mkdir(mode=0o700)
+    path = folder / "zygote.sock"
+    crashing = subprocess.Popen(
+        [sys.executable, "-c", CRASHING, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        assert crashing.stdout.readline().startswith(b"ready ")
+        monkeypatch.setenv(VARIABLE, str(path))
+
+        async def scenario():
+            async with kernel() as k:
+                assert k.forked
+                with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+                    conn.connect(str(path))  # the zygote's next accept raises
+                    process = k.manager.provisioner.process
+                    return await asyncio.to_thread(process.wait, 30)
+
+        assert asyncio.run(scenario()) == -signal.SIGKILL  # killed on the zygote's way out
+        assert crashing.wait(LIMIT) != 0
+        assert b"the serving loop crashed" in crashing.stderr.read()
+    finally:
+        crashing.kill()
+        crashing.wait()
+        for stream in (crashing.stdin, crashing.stdout, crashing.stderr):
+            stream.close()
+
+
+def test_a_request_refused_without_its_descriptors_is_wiped(server):
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    request = zygote_module.Request(theirs)
+    server.requests.add(request)
+    server.selector.register(theirs, selectors.EVENT_READ, request)
+    ours.sendall(b'{"argv": [], "env": {"NOTE": "client-secret"}, "cwd": "/"}\0')  # no fds
+    server.readable(request)
+    assert ours.recv(4096).startswith(b"refused ")
+    assert request not in server.requests
+    assert b"client-secret" not in request.buffer
+    ours.close()
+
+
+def test_a_request_too_long_is_refused_and_wiped(server):
+    ours, theirs = socket.socketpair()
+    theirs.setblocking(False)
+    request = zygote_module.Request(theirs)
+    server.requests.add(request)
+    server.selector.register(theirs, selectors.EVENT_READ, request)
+    too_long = b'{"env": {"NOTE": "client-secret", "PAD": "' + b"x" * zygote_module.LIMIT
+
+    def send():
+        with contextlib.suppress(OSError):  # refused before all of it is read
+            ours.sendall(too_long)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    while request in server.requests:
+        select.select([theirs], [], [], LIMIT)
+        server.readable(request)
+    sender.join(LIMIT)
+    assert request.received == zygote_module.LIMIT  # full, without its end
+    assert b"client-secret" not in request.buffer and not any(request.buffer)
+    ours.close()

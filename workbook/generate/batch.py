@@ -33,7 +33,7 @@ from .. import forked, stopping
 from ..errors import WorkbookError
 from ..files import private_dir, rename, write_private
 from ..practice import Practice
-from . import export
+from . import execute, export
 from .execute import TemplateFailed, run
 
 FORMATS = ("ipynb", "html", "pdf", "ics")
@@ -186,13 +186,19 @@ def generate_many(
     """
     clients = list(dict.fromkeys(clients))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(clients) or 1))
-    work = _batch(
-        practice, clients, audience, set(formats) & set(FORMATS), as_of or date.today(), jobs, done
-    )
+    wanted = set(formats) & set(FORMATS)
+
+    def load() -> None:  # while the zygote imports what the kernels need, on the other core
+        execute.load()
+        if wanted & {"html", "pdf"}:
+            export.load()
+
     previous = os.umask(0o077)  # everything written, by us or by papermill, is private
     try:
-        with forked.zygote():  # the batch's kernels are forked from it (workbook.forked)
-            return run_to_completion(work)
+        with forked.zygote(load):  # the batch's kernels are forked from it (workbook.forked)
+            return run_to_completion(
+                _batch(practice, clients, audience, wanted, as_of or date.today(), jobs, done)
+            )
     finally:
         os.umask(previous)
 

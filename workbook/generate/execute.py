@@ -41,6 +41,18 @@ class TemplateFailed(WorkbookError):
         super().__init__(f"{client}: the section {section!r} of the workbook failed: {error}")
 
 
+def load() -> None:
+    """Import what running a template takes (a second or more of a batch's start), so a batch
+    can do it while its zygote starts."""
+    import nbclient  # noqa: F401
+    import papermill.execute  # noqa: F401
+    import papermill.iorw  # noqa: F401
+    import papermill.parameterize  # noqa: F401
+
+    if not forked.plain():
+        from ..kernels import specs  # noqa: F401
+
+
 def template(audience: str) -> NotebookNode:
     """The template as papermill reads it, without the practitioner's cells unless asked."""
     from papermill.iorw import load_notebook_node

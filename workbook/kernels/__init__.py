@@ -16,10 +16,13 @@ The public interface (what the rest of the workbook uses)::
     class Zygote:                     # a context manager: ``with Zygote() as zygote: ...``
         Zygote(folder: Path | None = None)   # its socket's folder (0700); a private temporary
                                              # one by default, removed on stop
-        start() -> bool       # starts ``python -m workbook.kernels.zygote``, waits until it
+        start(meanwhile=None) -> bool
+                              # starts ``python -m workbook.kernels.zygote``, waits until it
                               # answers, sets os.environ[VARIABLE]; False (and one warning on
                               # the "workbook.kernels" logger) when it cannot: kernels then
                               # start the ordinary way. Never raises for a zygote that fails.
+                              # meanwhile() runs while it imports (what it raises
+                              # kills the zygote and goes on up)
         stop() -> None        # closes its pipe (it exits, and its kernels with it), waits for
                               # it, removes the folder and restores os.environ[VARIABLE]
         env() -> dict[str, str]   # {VARIABLE: socket} while running, else {}: for a server

@@ -22,7 +22,8 @@ alone leaves its kernels running their notebooks to the end (an orderly stop end
 What a fork cannot renew: the secret behind ``hash()`` of strings is chosen when an interpreter
 starts, so every kernel of one zygote shares it (set ``PYTHONHASHSEED`` to choose it); and
 whatever a library read from the environment when the zygote imported it (BLAS is
-single-threaded in forked kernels).
+single-threaded in forked kernels). A kernel asking for other such variables than the zygote's
+(``zygote.fixed``) is started the ordinary way; the time zone is renewed here.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ import select
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import NoReturn
@@ -169,11 +171,18 @@ def settle(app) -> None:
             thread.join(SETTLE)
 
 
+def adopt(env: dict[str, str]) -> None:
+    """Take the environment asked for, and renew what the C library read from the zygote's:
+    the local time zone (``TZ``). What else a fork cannot renew the provisioner checks."""
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+
+
 def kernel(argv: list[str], env: dict[str, str], cwd: str) -> int:
     """Start ipykernel with ``argv`` in ``env`` and ``cwd``, as ``python -m ipykernel_launcher``."""
     wait_for_go()
-    os.environ.clear()
-    os.environ.update(env)
+    adopt(env)
     os.chdir(cwd)
     reseed()
     launcher = importlib.util.find_spec("ipykernel_launcher")

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 VARIABLE = "WORKBOOK_ZYGOTE"  # the zygote's socket, for this process and its child servers
@@ -51,32 +52,58 @@ class Zygote:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
-    def start(self) -> bool:
-        """Start the zygote and wait until it answers; False (said once) if it cannot."""
+    def start(self, meanwhile: Callable[[], object] | None = None) -> bool:
+        """Start the zygote and wait until it answers; False (said once) if it cannot.
+
+        ``meanwhile`` runs in this process while the zygote imports (a batch loads its own
+        libraries then, on the other core), or once the zygote has failed; what it raises
+        stops the zygote and goes on up."""
         if self.process is not None:
             return self.running
         try:
-            if not sys.platform.startswith("linux"):
-                raise ZygoteFailed("the zygote needs Linux")
-            path = self._folder() / SOCKET_NAME
-            if len(os.fsencode(path)) > MAX_SOCKET_PATH:
-                raise ZygoteFailed(f"its socket's path is too long for a Unix socket ({path})")
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "workbook.kernels.zygote", str(path)]
-                + (["--own-folder"] if self._made else []),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                start_new_session=True,
-            )
+            path = self._spawn()
+        except (OSError, ZygoteFailed) as exc:
+            return self._failed(exc, meanwhile)
+        try:
+            if meanwhile is not None:
+                meanwhile()
+        except BaseException:
+            self.stop()
+            raise
+        try:
             self.pid = self._ready()
         except (OSError, ZygoteFailed) as exc:
-            log.warning("Kernels start the ordinary way: the zygote did not start (%s)", exc)
+            return self._failed(exc)
+        except BaseException:  # stopped (Ctrl-C) while it imports
             self.stop()
-            return False
+            raise
         self.socket = path
         self._previous = os.environ.get(VARIABLE)
         os.environ[VARIABLE] = str(path)
         return True
+
+    def _spawn(self) -> Path:
+        """Start the zygote's process; the path its socket will have."""
+        if not sys.platform.startswith("linux"):
+            raise ZygoteFailed("the zygote needs Linux")
+        path = self._folder() / SOCKET_NAME
+        if len(os.fsencode(path)) > MAX_SOCKET_PATH:
+            raise ZygoteFailed(f"its socket's path is too long for a Unix socket ({path})")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "workbook.kernels.zygote", str(path)]
+            + (["--own-folder"] if self._made else []),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,
+        )
+        return path
+
+    def _failed(self, exc: Exception, meanwhile: Callable[[], object] | None = None) -> bool:
+        log.warning("Kernels start the ordinary way: the zygote did not start (%s)", exc)
+        self.stop()
+        if meanwhile is not None:
+            meanwhile()
+        return False
 
     def stop(self) -> None:
         """End the zygote (and any kernel it forked that still runs) and remove its folder."""
@@ -86,6 +113,8 @@ class Zygote:
             else:
                 os.environ[VARIABLE] = self._previous
         if self.process is not None:
+            if self.pid is None:  # never answered: still importing, or hung; nothing forked
+                self.process.kill()
             with contextlib.suppress(OSError):
                 self.process.stdin.close()  # the zygote's signal to go
             try:

@@ -7,6 +7,10 @@ kernel's arguments, environment and folder with its three streams, and keeps the
 the child's (it calls ``setsid``), so the base class's poll, wait, signals, interrupt, kill and
 cleanup work unchanged. Whenever the zygote is missing, refuses, does not answer or is another
 Python's, the kernel is started the ordinary way and the run goes on (one warning per zygote).
+So is a kernel whose environment differs from the zygote's in what a fork cannot renew (its
+``PYTHON*`` variables, the locale, matplotlib's backend, a thread pool's size: see
+``zygote.fixed``), as the zygote's hello tells it; the warning names the variables, never a
+value.
 
 The surprise: a zygote that failed once is not asked again by this process. A kernel it was
 slow to fork could otherwise start beside the ordinary one started in its place, on the same
@@ -31,19 +35,25 @@ from jupyter_client.provisioning import LocalProvisioner
 
 from .owner import VARIABLE
 from .process import ForkedKernel
+from .zygote import OWN_DEFAULTS, fixed
 
 LAUNCHERS = (["-m", "ipykernel_launcher"], ["-m", "ipykernel"])
 ANSWER_TIMEOUT = 60.0  # seconds for a zygote to fork: far more than it takes even under load
 FORKABLE = {"env", "cwd", "stdin", "stdout", "stderr", "independent"}
 _failed: set[str] = set()  # zygotes (sockets) that failed in this process
+_told: set[str] = set()  # why kernels started the ordinary way, already warned about
 
 
 class ZygoteFailed(Exception):
     """The zygote could not give a kernel; the message says why."""
 
 
-class OtherPython(ZygoteFailed):
-    """The zygote runs another Python than this kernel's: it may still serve other kernels."""
+class NotForThisKernel(ZygoteFailed):
+    """The zygote cannot give this kernel, and may still serve other kernels."""
+
+
+class OtherPython(NotForThisKernel):
+    """The zygote runs another Python than this kernel's."""
 
 
 class ForkProvisioner(LocalProvisioner):
@@ -55,8 +65,10 @@ class ForkProvisioner(LocalProvisioner):
         if why is None:
             try:
                 self.process = await fork(path, cmd, kwargs)
-            except OtherPython as exc:
-                self.log.info("This kernel starts the ordinary way: %s", exc)
+            except NotForThisKernel as exc:
+                log = self.log.info if str(exc) in _told else self.log.warning
+                _told.add(str(exc))
+                log("This kernel starts the ordinary way: %s", exc)
             except (OSError, ZygoteFailed) as exc:  # TimeoutError is an OSError
                 _failed.add(path)
                 self.log.warning("Kernels start the ordinary way: the zygote failed (%s)", exc)
@@ -136,6 +148,15 @@ async def ask(
         conn.setblocking(False)
         await loop.sock_connect(conn, path)
         trusted(conn, path, cmd[0])
+        hello, rest, fds = await first_line(loop, conn)
+        while fds:  # a hello has none
+            os.close(fds.pop())
+        differing = renewed(env, hello)
+        if differing:
+            raise NotForThisKernel(
+                f"it asks for other {', '.join(differing)} than the zygote's, read when"
+                " Python or a library starts"
+            )
         with descriptors(kwargs) as streams:
             payload = json.dumps(request).encode() + b"\0"  # JSON holds no NUL byte
             fd_data = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [*streams, go]))]
@@ -143,7 +164,7 @@ async def ask(
         if sent < len(payload):
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 await loop.sock_sendall(conn, payload[sent:])  # cut short: the answer says why
-        line, pending, fds = await first_line(loop, conn)
+        line, pending, fds = await first_line(loop, conn, rest)
         word, _, value = line.partition(" ")
         if word != "pid" or not value.isdigit() or len(fds) != 1:
             raise ZygoteFailed(line or "it closed the connection without a word")
@@ -155,11 +176,34 @@ async def ask(
         raise
 
 
+def renewed(asked: dict[str, str], hello: str) -> list[str]:
+    """The variables a fork cannot renew whose values ``asked`` (the kernel's environment)
+    would change from the zygote's, as its ``hello`` gives them. A variable the kernel leaves
+    unset where the zygote has its own default (single-threaded BLAS, the inline backend,
+    which ipykernel would choose too) does not count."""
+    word, _, data = hello.partition(" ")
+    try:
+        theirs = json.loads(data) if word == "hello" else None
+    except ValueError:
+        theirs = None
+    if not isinstance(theirs, dict):  # a hello's values are never said: they may be secrets
+        said = "its hello is garbled" if word == "hello" else hello
+        raise ZygoteFailed(said or "it closed the connection without a word")
+    ours = fixed(asked)
+    return sorted(
+        name
+        for name in ours.keys() | theirs.keys()
+        if ours.get(name) != theirs.get(name)
+        and not (name not in ours and theirs.get(name) == OWN_DEFAULTS.get(name))
+    )
+
+
 async def first_line(
-    loop: asyncio.AbstractEventLoop, conn: socket.socket
+    loop: asyncio.AbstractEventLoop, conn: socket.socket, data: bytes = b""
 ) -> tuple[str, bytes, list[int]]:
-    """The first line the zygote says, what followed it, and the descriptors it attached."""
-    data, fds = b"", []
+    """The first line the zygote says (after ``data``, what came before), what followed it,
+    and the descriptors it attached."""
+    fds: list[int] = []
     while b"\n" not in data:
         try:
             chunk, more, _, _ = socket.recv_fds(conn, 4096, 1)

@@ -9,16 +9,18 @@ event loop or database engine, and its garbage collector is off (see :func:`prep
 says ``ready PID`` on its standard output and serves its Unix socket (in a 0700 folder; a peer
 of another user is refused).
 
-One connection per kernel. The requester sends the request (bytes the child decodes, see
-``child.py``) ended by a NUL byte, with five file descriptors attached (the kernel's stdin,
-stdout and stderr, a pidfd of the requester, whose end ends the kernel, and the reading end of
-its "go" pipe). The zygote forks and answers ``pid N`` with a pidfd of the child attached, then
+One connection per kernel. The zygote says ``hello {...}`` first: the JSON of its variables that a
+fork cannot renew (see :func:`fixed`), for the requester to compare with the kernel's own (a kernel
+asking for others starts the ordinary way). The requester then sends the request (bytes the child
+decodes, see ``child.py``) ended by a NUL byte, with five file descriptors attached (the kernel's
+stdin, stdout and stderr, a pidfd of the requester, whose end ends the kernel, and the reading end
+of its "go" pipe). The zygote forks and answers ``pid N`` with a pidfd of the child attached, then
 ``exit CODE`` (as Popen's returncode) once the kernel has ended, or ``refused WHY`` instead of a
 pid. The child binds no port before the requester writes a byte on the go pipe: a requester that
 gives up (a timeout, a cancelled launch, a zygote that died before answering) closes it, and the
-child exits without becoming a kernel. The ended kernel stays a zombie until the requester
-closes the connection, so its pid (and process group) cannot be given to another process while
-the requester may still signal it.
+child exits without becoming a kernel. The ended kernel stays a zombie until the requester closes
+the connection, so its pid (and process group) cannot be given to another process while the
+requester may still signal it.
 
 The surprise: the zygote never decodes a request. It reads the bytes into a buffer of its own,
 forks, and wipes the buffer; only the child reads what it asked for (its environment, its
@@ -31,12 +33,14 @@ import array
 import contextlib
 import gc
 import importlib
+import json
 import os
 import selectors
 import signal
 import socket
 import struct
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from . import child
@@ -70,6 +74,8 @@ PRELOAD = (
     "workbook.store",
     "workbook.summary",
 )
+# What the zygote sets for itself when not asked: a kernel asking for nothing else may fork.
+OWN_DEFAULTS = dict.fromkeys(BLAS_THREADS, "1") | {"MPLBACKEND": INLINE}
 LIMIT = 1 << 20  # bytes in a request (an environment and a few paths)
 FDS = 5  # stdin, stdout, stderr, the owner's pidfd, and the go pipe
 
@@ -92,6 +98,18 @@ def prepare() -> None:
         del sys.path[0]
     for module in PRELOAD:
         importlib.import_module(module)
+
+
+def fixed(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables of ``env`` read when an interpreter or a library starts, which a fork
+    cannot renew: Python's own, the locale's, matplotlib's backend and thread pools' sizes."""
+    return {
+        name: value
+        for name, value in env.items()
+        if name.startswith(("PYTHON", "LC_"))
+        or name in ("LANG", "MPLBACKEND")
+        or name.endswith("_NUM_THREADS")
+    }
 
 
 class Request:
@@ -154,6 +172,7 @@ class Zygote:
         self.listener.setblocking(False)
         self.requests: set[Request] = set()
         self.spare = os.open(os.devnull, os.O_RDONLY)  # given up to turn a connection away
+        self.hello = "hello " + json.dumps(fixed(os.environ))  # its own, after prepare()
 
     def serve(self) -> None:
         self.selector.register(0, selectors.EVENT_READ, "owner")
@@ -191,6 +210,8 @@ class Zygote:
             request.answer("refused another user's request")
             conn.close()
             return
+        conn.settimeout(5.0)  # the hello is a few hundred bytes: sent at once to any reader
+        request.answer(self.hello)
         conn.setblocking(False)
         self.requests.add(request)
         self.selector.register(conn, selectors.EVENT_READ, request)
