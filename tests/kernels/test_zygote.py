@@ -211,16 +211,22 @@ def server(tmp_path: Path):
     serving.close()
 
 
-def test_a_request_cut_short_is_wiped_whole(server):
+def connected(server) -> tuple[socket.socket, zygote_module.Request]:
+    """A requester's end of a connection, and the request the server reads from the other."""
     ours, theirs = socket.socketpair()
     theirs.setblocking(False)
     request = zygote_module.Request(theirs)
     server.requests.add(request)
     server.selector.register(theirs, selectors.EVENT_READ, request)
+    return ours, request
+
+
+def test_a_request_cut_short_is_wiped_whole(server):
+    ours, request = connected(server)
     ours.sendall(b'{"env": {"NOTE": "client-secret"')
     server.readable(request)
     assert b"client-secret" in request.buffer and request in server.requests  # not complete
-    theirs.send(b"unread")
+    request.conn.send(b"unread")
     ours.close()  # with an answer unread: the zygote's next read fails (ECONNRESET)
     server.readable(request)
     assert request not in server.requests
@@ -373,11 +379,7 @@ def test_a_crash_of_its_serving_loop_still_kills_its_kernels(tmp_path: Path, mon
 
 
 def test_a_request_refused_without_its_descriptors_is_wiped(server):
-    ours, theirs = socket.socketpair()
-    theirs.setblocking(False)
-    request = zygote_module.Request(theirs)
-    server.requests.add(request)
-    server.selector.register(theirs, selectors.EVENT_READ, request)
+    ours, request = connected(server)
     ours.sendall(b'{"argv": [], "env": {"NOTE": "client-secret"}, "cwd": "/"}\0')  # no fds
     server.readable(request)
     assert ours.recv(4096).startswith(b"refused ")
@@ -387,11 +389,7 @@ def test_a_request_refused_without_its_descriptors_is_wiped(server):
 
 
 def test_a_request_too_long_is_refused_and_wiped(server):
-    ours, theirs = socket.socketpair()
-    theirs.setblocking(False)
-    request = zygote_module.Request(theirs)
-    server.requests.add(request)
-    server.selector.register(theirs, selectors.EVENT_READ, request)
+    ours, request = connected(server)
     too_long = b'{"env": {"NOTE": "client-secret", "PAD": "' + b"x" * zygote_module.LIMIT
 
     def send():
@@ -401,7 +399,7 @@ def test_a_request_too_long_is_refused_and_wiped(server):
     sender = threading.Thread(target=send)
     sender.start()
     while request in server.requests:
-        select.select([theirs], [], [], LIMIT)
+        select.select([request.conn], [], [], LIMIT)
         server.readable(request)
     sender.join(LIMIT)
     assert request.received == zygote_module.LIMIT  # full, without its end
