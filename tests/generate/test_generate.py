@@ -164,31 +164,35 @@ def test_practitioner_copy_adds_reflections_and_notes(lana_generated_copy):
     assert "reflections" not in client_nb.lower() and "fidelity" not in client_nb.lower()
 
 
-def test_the_reused_html_exporter_carries_nothing_from_one_workbook_to_the_next(
-    lana_generated_copy, hostile_case
+def test_one_html_exporter_serves_a_batch_and_carries_nothing_between_clients(
+    lana_generated_copy, hostile_case, monkeypatch
 ):
-    """One exporter serves every HTML of a thread: the practitioner's copy made just before
-    leaves no reflection in the client's copy made next, nor one client's text in another's."""
-    from workbook.generate import export
+    """A batch makes one exporter (its templates compiled once) in the thread that makes its
+    HTML; one client's page holds nothing of another's, and the exporter keeps no notebook."""
+    import nbconvert
+
     from workbook.sample import sample_case
 
+    made = []
+
+    class Counted(nbconvert.HTMLExporter):
+        def __init__(self, **kw):  # noqa: ANN003
+            super().__init__(**kw)
+            made.append(self)
+
+    monkeypatch.setattr(nbconvert, "HTMLExporter", Counted)
     practice, _ = lana_generated_copy
     with practice.open() as store:
         store.save(hostile_case)
-    first = generate_one(practice, "lana", audience="practitioner", formats=["html"], as_of=AS_OF)
-    exporter = export._exporter()
-    again = generate_one(practice, "lana", formats=["html"], as_of=AS_OF)
-    other = generate_one(practice, hostile_case.client.id, formats=["html"], as_of=AS_OF)
-    assert first.ok and again.ok and other.ok, (first.error, again.error, other.error)
-    assert export._exporter() is exporter  # the same one served all three
-    assert not exporter._nb_metadata  # nor does it hold the last one's metadata between them
-    assert "Holding back was uncomfortable" in first.files[0].read_text(encoding="utf-8")
-    client_page = again.files[0].read_text(encoding="utf-8")
-    assert "Holding back was uncomfortable" not in client_page
-    assert "Notes (private)" not in client_page and "Method fidelity" not in client_page
+    results = generate_many(
+        practice, ["lana", hostile_case.client.id], formats=["html"], as_of=AS_OF, jobs=1
+    )
+    assert [r.error for r in results] == [None, None]
+    (exporter,) = made
+    assert not exporter._nb_metadata  # nbconvert's copy of the last notebook's metadata
+    lana_page, other_page = (r.files[0].read_text(encoding="utf-8") for r in results)
     goal = sample_case().plan.goal
-    assert goal in client_page
-    assert goal not in other.files[0].read_text(encoding="utf-8")
+    assert goal in lana_page and goal not in other_page
 
 
 def test_hostile_text_is_shown_literally(store, practice, hostile_case):
