@@ -1,6 +1,6 @@
 """Benchmark: a batch of workbooks against its baselines, measured side by side in one run.
 
-    .venv/bin/python bench/generate_batch.py              # 100 clients (about fifteen minutes)
+    .venv/bin/python bench/generate_batch.py              # 100 clients (about 25 minutes)
     .venv/bin/python bench/generate_batch.py --clients 20 # quicker
     .venv/bin/python bench/generate_batch.py --clients 10 --no-baseline --no-lab  # a check
 

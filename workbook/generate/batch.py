@@ -7,9 +7,10 @@ imports: :mod:`workbook.forked`). This process drives up to ``jobs`` kernels at 
 asynchronously and turns each finished notebook into HTML (in a thread of its own), PDF and a
 calendar while the next kernels run; there are no worker processes to start or keep in memory
 beside the kernels and the zygote. A failing client never stops the others. Files are created
-with mode 0600 inside a folder only the owner can open. A client whose template fails gets no workbook files at all: the executed
-notebook, with the error and its traceback, is kept as ``CLIENT-workbook-failed.ipynb`` for the
-practitioner, under a name no one would mistake for the client's copy.
+with mode 0600 inside a folder only the owner can open. A client whose template fails gets no
+workbook files at all: the executed notebook, with the error and its traceback, is kept as
+``CLIENT-workbook-failed.ipynb`` for the practitioner, under a name no one would mistake for
+the client's copy.
 
 A stop (Ctrl-C or SIGTERM, see ``stopping.py``) cancels the runs under way: their kernels are
 killed at once (nothing they would still do is kept), the PDF being printed is abandoned, and
