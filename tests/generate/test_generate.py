@@ -288,6 +288,41 @@ def test_batch_goes_on_past_a_failing_client(practice, store, lana, monkeypatch)
     assert (practice.workbooks("c2") / "c2-workbook.html").exists()
 
 
+def test_the_next_kernel_runs_while_a_finished_notebook_becomes_html(
+    practice, store, lana, monkeypatch
+):
+    """One kernel at a time (--jobs 1): the second client's template runs while the first
+    client's notebook is still being made into HTML, and the HTML is made off the loop."""
+    import threading
+
+    from workbook.generate import batch, export
+
+    for n in range(2):
+        case = lana.model_copy(deep=True)
+        case.client.id = f"c{n}"
+        store.save(case)
+    second_runs, overlapped, threads = threading.Event(), [], set()
+    real_run, real_html = batch.run, export.html
+
+    async def run(practice_, client, *args):
+        if client == "c1":
+            second_runs.set()
+        return await real_run(practice_, client, *args)
+
+    def html(nb, title):
+        threads.add(threading.current_thread().name)
+        if "c0" in str(nb.metadata.papermill.parameters.client):
+            overlapped.append(second_runs.wait(timeout=120))
+        return real_html(nb, title)
+
+    monkeypatch.setattr(batch, "run", run)
+    monkeypatch.setattr(export, "html", html)
+    results = generate_many(practice, ["c0", "c1"], formats=["html"], jobs=1, as_of=AS_OF)
+    assert [r.error for r in results] == [None, None]
+    assert overlapped == [True]
+    assert threads and threading.current_thread().name not in threads
+
+
 def test_a_client_erased_while_their_workbook_is_made_keeps_no_file(
     practice, store, lana, monkeypatch
 ):

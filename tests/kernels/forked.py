@@ -6,19 +6,23 @@ it; no test measures how long anything takes.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import os
 import select
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jupyter_client.manager import AsyncKernelManager
 
 from workbook.kernels import KERNEL_NAME, KernelManager
 from workbook.kernels.process import ForkedKernel
 
+T = TypeVar("T")
 LIMIT = 120.0  # seconds before a wait gives up (a guard, never an expectation)
 
 
@@ -102,3 +106,10 @@ def memory_holds(pid: int, needle: bytes) -> bool:
             f"the search read none of the {writable} writable regions of process {pid}"
         )
     return False
+
+
+def run(work: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run(work)`` in a thread of its own: a session's Playwright (the browser tests)
+    runs an event loop in this thread, where asyncio.run would refuse to start another."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="test-loop") as thread:
+        return thread.submit(asyncio.run, work).result()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -10,7 +9,7 @@ import signal
 import subprocess
 import sys
 
-from tests.kernels.forked import ends, kernel
+from tests.kernels.forked import ends, kernel, run
 from workbook.kernels.zygote import fixed
 
 FACTS = """{
@@ -62,7 +61,7 @@ def test_it_is_the_kernel_asked_for(zygote, tmp_path):
             await k.run("import os, signal")
             return k, await k.value(FACTS)
 
-    k, facts = asyncio.run(scenario())
+    k, facts = run(scenario())
     assert k.forked and facts["parent"] == zygote.pid
     assert facts["session"] == facts["group"] == k.pid  # setsid: a group of its own
     assert facts["cwd"] == str(tmp_path) and facts["note"] == "asked for"
@@ -90,7 +89,7 @@ def test_its_history_is_kept_in_memory_whatever_the_command_says(zygote, tmp_pat
         async with kernel(extra_arguments=arguments) as k:
             return k.forked, await k.value("str(get_ipython().history_manager.hist_file)")
 
-    assert asyncio.run(scenario()) == (True, ":memory:")
+    assert run(scenario()) == (True, ":memory:")
     assert not history.exists()
 
 
@@ -103,7 +102,7 @@ def test_its_output_goes_where_the_owner_asked(zygote, tmp_path):
                 await k.run("import os; os.write(1, b'to stdout\\n'); os.write(2, b'to stderr\\n')")
                 return k.forked
 
-    assert asyncio.run(scenario())
+    assert run(scenario())
     assert "to stdout\nto stderr\n" in log.read_text()
 
 
@@ -172,5 +171,5 @@ def test_its_channel_threads_finish_before_its_exit_functions(zygote, tmp_path):
             await k.manager.shutdown_kernel()  # polite: a shutdown request, then its exit
             return k.forked, process.returncode
 
-    assert asyncio.run(scenario()) == (True, 0)
+    assert run(scenario()) == (True, 0)
     assert record.read_text() == "none"

@@ -8,14 +8,13 @@ The time zone is renewed in the child.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
 
 import pytest
 
-from tests.kernels.forked import kernel
+from tests.kernels.forked import kernel, run
 from workbook.kernels import provisioner
 from workbook.kernels.zygote import INLINE, fixed
 
@@ -32,7 +31,7 @@ def test_a_kernel_asked_for_another_time_zone_keeps_that_zones_time(zygote):
                 "[__import__('time').strftime('%Z'), __import__('time').localtime().tm_gmtoff]"
             )
 
-    assert asyncio.run(scenario()) == (True, ["WBK", 5 * 3600 + 30 * 60])
+    assert run(scenario()) == (True, ["WBK", 5 * 3600 + 30 * 60])
 
 
 def other(name: str) -> str:
@@ -55,7 +54,7 @@ def test_a_kernel_asking_for_what_a_fork_cannot_renew_starts_the_ordinary_way(
             return k.forked, await k.value(f"__import__('os').environ[{name!r}]")
 
     with caplog.at_level(logging.INFO):
-        assert asyncio.run(scenario()) == (False, value)
+        assert run(scenario()) == (False, value)
     warned = [r.getMessage() for r in caplog.records if "ordinary way" in r.getMessage()]
     assert warned and name in warned[0] and value not in caplog.text
     assert zygote.running
@@ -66,7 +65,7 @@ def test_a_kernel_asking_for_the_zygotes_own_environment_forks(zygote):
         async with kernel(env=dict(os.environ)) as k:
             return k.forked, await k.value("__import__('os').getpid()")
 
-    forked, pid = asyncio.run(scenario())
+    forked, pid = run(scenario())
     assert forked and pid
 
 

@@ -20,7 +20,7 @@ import numpy
 import pytest
 
 from tests.kernels import forked
-from tests.kernels.forked import LIMIT, ends, kernel, memory_holds
+from tests.kernels.forked import LIMIT, ends, kernel, memory_holds, run
 from workbook.kernels.process import ORPHANED
 from workbook.kernels.zygote import fixed
 
@@ -57,7 +57,7 @@ def test_the_second_client_sees_nothing_the_first_left(zygote):
             assert first.forked and second.forked
             return left, await second.value(SEEN.replace("MARKER", repr(marker)))
 
-    left, seen = asyncio.run(scenario())
+    left, seen = run(scenario())
     # what the first client's kernel held (so the check below can see such things)...
     assert left["globals"] and left["pandas"] and left["workbook"] and left["cache"]
     assert left["max_rows"] == 3
@@ -76,7 +76,7 @@ def test_two_forked_kernels_draw_different_random_numbers(zygote):
             assert one.forked and two.forked
             return await one.value(draw), await two.value(draw)
 
-    one, two = asyncio.run(scenario())
+    one, two = run(scenario())
     assert one[0] != two[0]  # random
     assert one[1] != two[1]  # numpy's global generator
 
@@ -101,7 +101,7 @@ def test_the_zygote_holds_nothing_of_the_kernels_it_forked(zygote, tmp_path):
                 assert memory_holds(k.pid, marker.encode())
                 during.append(memory_holds(zygote.pid, marker.encode()))
 
-    asyncio.run(scenario())
+    run(scenario())
     # the search finds what the zygote does hold (its socket's path)...
     assert memory_holds(zygote.pid, str(zygote.socket).encode())
     # ...and none of the markers, during the batch or after it
@@ -128,7 +128,7 @@ def test_an_interrupt_stops_a_running_cell(zygote):
             # the kernel is still there, and runs the next cell
             return error, await k.value("6 * 7")
 
-    error, after = asyncio.run(scenario())
+    error, after = run(scenario())
     assert "KeyboardInterrupt" in error
     assert after == 42
 
@@ -155,7 +155,7 @@ def test_a_killed_zygote_leaves_the_batch_to_ordinary_kernels(zygote, caplog):
                 done.append((k.forked, await k.value("6 * 7")))
         return done
 
-    assert asyncio.run(scenario()) == [(True, 42), (False, 42), (False, 42)]
+    assert run(scenario()) == [(True, 42), (False, 42), (False, 42)]
     warnings = [r for r in caplog.records if "zygote failed" in r.getMessage()]
     assert len(warnings) == 1
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from jupyter_client.provisioning import KernelProvisionerFactory
 
-from tests.kernels.forked import LIMIT, ends, kernel
+from tests.kernels.forked import LIMIT, ends, kernel, run
 from workbook.kernels import KERNEL_NAME, SPEC_DIR, VARIABLE, KernelSpecs, provisioner
 from workbook.kernels.process import ForkedKernel
 from workbook.kernels.zygote import fixed
@@ -61,7 +61,7 @@ def test_jupyter_client_drives_a_forked_kernel_from_start_to_shutdown(zygote):
             assert second.returncode == 0 and not await manager.is_alive()
             return second.pid
 
-    assert ends(asyncio.run(scenario()))
+    assert ends(run(scenario()))
     assert zygote.kernels() == []
 
 
@@ -73,7 +73,7 @@ def test_a_forked_kernel_can_be_killed_and_waited_for(zygote):
             await provisioner.kill()
             return await asyncio.wait_for(provisioner.wait(), LIMIT)
 
-    assert asyncio.run(scenario()) == -signal.SIGKILL
+    assert run(scenario()) == -signal.SIGKILL
 
 
 def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog, monkeypatch):
@@ -83,7 +83,7 @@ def test_without_a_zygote_kernels_start_the_ordinary_way_and_quietly(caplog, mon
         async with kernel() as k:
             return k.forked, type(k.manager.provisioner.process), await k.value("6 * 7")
 
-    assert asyncio.run(scenario()) == (False, subprocess.Popen, 42)
+    assert run(scenario()) == (False, subprocess.Popen, 42)
     assert "zygote" not in caplog.text  # no zygote was asked for: nothing to warn about
 
 
@@ -104,7 +104,7 @@ def test_a_launch_given_up_after_its_request_leaves_no_kernel(zygote, monkeypatc
         async with kernel() as k:
             return k.forked, await k.value("6 * 7")
 
-    assert asyncio.run(scenario()) == (False, 42)
+    assert run(scenario()) == (False, 42)
     assert len(forked) == 1 and ends(forked[0], 30)
 
 
@@ -135,7 +135,7 @@ def test_an_ended_kernel_keeps_its_pid_until_its_handle_has_its_status(zygote):
                 time.sleep(0.05)  # the zygote reaps it once the handle has let go
             return held, zombie_of(k.pid)
 
-    assert asyncio.run(scenario()) == (zygote.pid, None)
+    assert run(scenario()) == (zygote.pid, None)
 
 
 def test_a_zygote_of_another_user_is_sent_nothing(zygote, monkeypatch, caplog):
@@ -146,7 +146,7 @@ def test_a_zygote_of_another_user_is_sent_nothing(zygote, monkeypatch, caplog):
         async with kernel() as k:
             return k.forked, await k.value("6 * 7")
 
-    assert asyncio.run(scenario()) == (False, 42)
+    assert run(scenario()) == (False, 42)
     assert "another user's" in caplog.text
 
 
@@ -157,7 +157,7 @@ def test_a_zygote_in_a_folder_open_to_others_is_sent_nothing(zygote, caplog):
         async with kernel() as k:
             return k.forked, await k.value("6 * 7")
 
-    assert asyncio.run(scenario()) == (False, 42)
+    assert run(scenario()) == (False, 42)
     assert "not yours alone" in caplog.text
 
 
@@ -182,7 +182,7 @@ def test_a_kernel_of_another_python_leaves_the_zygote_to_the_next(zygote, monkey
                 forked.append(k.forked)
         return forked
 
-    assert asyncio.run(scenario()) == [False, True]
+    assert run(scenario()) == [False, True]
 
 
 def test_what_the_ordinary_launch_scrubs_does_not_stop_a_fork():
@@ -216,7 +216,7 @@ def test_a_garbled_answer_is_a_failed_zygote(tmp_path):
     cmd = [sys.executable, "-m", "ipykernel_launcher", "-f", str(tmp_path / "kernel.json")]
     try:
         with pytest.raises(provisioner.ZygoteFailed, match="pid"):
-            asyncio.run(provisioner.fork(path, cmd, {"env": {}}))
+            run(provisioner.fork(path, cmd, {"env": {}}))
     finally:
         server.join(LIMIT)
         listener.close()

@@ -4,12 +4,12 @@ case is exact; the real kernels of tests/kernels and tests/generate run through 
 
 from __future__ import annotations
 
-import asyncio
 from queue import Empty
 
 import jupyter_client.manager
 import pytest
 
+from tests.kernels.forked import run
 from workbook.kernels import KernelManager
 from workbook.kernels.specs import KernelClient
 
@@ -61,7 +61,7 @@ def test_ready_at_the_welcome_without_waiting_for_silence():
         [message("kernel_info_reply", "ask-1")],
         [message("status", None, execution_state="starting"), message("iopub_welcome"), *later],
     )
-    asyncio.run(kc.wait_for_ready(timeout=5))
+    run(kc.wait_for_ready(timeout=5))
     assert asked == ["ask-1"]
     assert len(kc.iopub_channel.messages) == 3  # jupyter_client's would read on to a silence
 
@@ -75,7 +75,7 @@ def test_ready_at_the_answered_requests_idle_status():
             message("status", "later", execution_state="busy"),
         ],
     )
-    asyncio.run(kc.wait_for_ready(timeout=5))
+    run(kc.wait_for_ready(timeout=5))
     assert asked == ["ask-1"] and len(kc.iopub_channel.messages) == 1
 
 
@@ -90,14 +90,14 @@ def test_an_iopub_not_yet_connected_gets_the_kernel_asked_again():
             message("status", "ask-2", execution_state="idle"),
         ],
     )
-    asyncio.run(kc.wait_for_ready(timeout=5))
+    run(kc.wait_for_ready(timeout=5))
     assert asked == ["ask-1", "ask-2"]
 
 
 def test_a_kernel_that_never_answers_fails_at_the_deadline(monkeypatch):
     kc, asked = client([], [])
     with pytest.raises(RuntimeError, match="didn't respond"):
-        asyncio.run(kc.wait_for_ready(timeout=0))
+        run(kc.wait_for_ready(timeout=0))
     assert asked == ["ask-1"]
 
     async def dead() -> bool:
@@ -105,7 +105,7 @@ def test_a_kernel_that_never_answers_fails_at_the_deadline(monkeypatch):
 
     kc._async_is_alive = dead
     with pytest.raises(RuntimeError, match="died"):
-        asyncio.run(kc.wait_for_ready(timeout=5))
+        run(kc.wait_for_ready(timeout=5))
 
 
 def test_a_kernels_end_is_looked_for_every_ten_milliseconds(monkeypatch):
@@ -119,7 +119,7 @@ def test_a_kernels_end_is_looked_for_every_ten_milliseconds(monkeypatch):
 
     monkeypatch.setattr(manager, "_async_is_alive", alive)
     monkeypatch.setattr(jupyter_client.manager.asyncio, "sleep", nap)
-    asyncio.run(manager._async_wait(pollinterval=0.1))  # as jupyter_client's shutdown asks
+    run(manager._async_wait(pollinterval=0.1))  # as jupyter_client's shutdown asks
     assert naps == [0.01, 0.01]
 
 

@@ -7,11 +7,10 @@ the child does what that import would have done.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 
-from tests.kernels.forked import LIMIT, kernel
+from tests.kernels.forked import LIMIT, kernel, run
 from workbook.kernels import VARIABLE
 
 TARGETS = "sorted(__import__('comm').get_comm_manager().targets)"
@@ -23,9 +22,9 @@ def test_a_forked_kernel_has_the_comm_targets_of_an_ordinary_one(zygote, monkeyp
             await k.run("import ipywidgets")
             return k.forked, await k.value(TARGETS)
 
-    forked = asyncio.run(targets())
+    forked = run(targets())
     monkeypatch.delenv(VARIABLE)
-    ordinary = asyncio.run(targets())
+    ordinary = run(targets())
     assert forked[0] and not ordinary[0]
     assert forked[1] == ordinary[1]
     assert {"jupyter.widget", "jupyter.widget.control"} <= set(forked[1])
@@ -60,7 +59,7 @@ def test_a_reloaded_page_gets_the_states_of_a_forked_kernels_widgets(zygote):
             model = await k.value("slider.model_id")
             return k.forked, model, await control_answer(k)
 
-    forked, model, answer = asyncio.run(scenario())
+    forked, model, answer = run(scenario())
     assert forked
     assert answer["type"] == "comm_msg" and answer["method"] == "update_states"
     assert answer["states"][model]["state"]["value"] == 7

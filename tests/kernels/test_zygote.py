@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.kernels.forked import LIMIT, ends, kernel
+from tests.kernels.forked import LIMIT, ends, kernel, run
 from workbook.kernels import VARIABLE, Zygote
 from workbook.kernels import zygote as zygote_module
 
@@ -81,7 +81,7 @@ def test_stopping_it_ends_its_kernels_and_removes_its_folder(zygote):
             assert code == -signal.SIGKILL  # the zygote killed it on its way out
             return k.pid
 
-    pid = asyncio.run(scenario())
+    pid = run(scenario())
     assert ends(pid)
     assert not folder.exists() and VARIABLE not in os.environ
 
@@ -199,7 +199,7 @@ def test_a_zygote_that_cannot_start_says_why_and_leaves_kernels_ordinary(tmp_pat
             async with kernel() as k:
                 return k.forked, await k.value("6 * 7")
 
-        assert asyncio.run(scenario()) == (False, 42)
+        assert run(scenario()) == (False, 42)
     assert "yours alone" in caplog.text
 
 
@@ -304,7 +304,7 @@ def test_out_of_descriptors_it_turns_a_request_away_and_does_not_spin(zygote):
         async with kernel() as k:
             return k.forked
 
-    assert asyncio.run(scenario())  # it serves again once it has descriptors
+    assert run(scenario())  # it serves again once it has descriptors
 
 
 def test_it_waits_without_spinning_on_requests_half_sent_or_half_closed(zygote):
@@ -321,7 +321,7 @@ def test_it_waits_without_spinning_on_requests_half_sent_or_half_closed(zygote):
             return k.forked, running, idle_cpu(zygote.pid)  # a zombie, its status unread
 
     try:
-        forked, running, ended = asyncio.run(scenario())
+        forked, running, ended = run(scenario())
     finally:
         half_sent.close()
     assert forked and running < 0.5 and ended < 0.5
@@ -368,7 +368,7 @@ def test_a_crash_of_its_serving_loop_still_kills_its_kernels(tmp_path: Path, mon
                     process = k.manager.provisioner.process
                     return await asyncio.to_thread(process.wait, 30)
 
-        assert asyncio.run(scenario()) == -signal.SIGKILL  # killed on the zygote's way out
+        assert run(scenario()) == -signal.SIGKILL  # killed on the zygote's way out
         assert crashing.wait(LIMIT) != 0
         assert b"the serving loop crashed" in crashing.stderr.read()
     finally:
